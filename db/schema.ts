@@ -1,0 +1,237 @@
+// The CRM's core tables. One module; migrations are generated from it by drizzle-kit (db/migrations).
+import { relations, sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const agents = pgTable('agents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  team: text('team').notNull(),
+  languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+  capacity: integer('capacity').notNull().default(10),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const companies = pgTable('companies', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  domain: text('domain'),
+  ownerAgentId: uuid('owner_agent_id').references(() => agents.id),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name'),
+    /** The name WhatsApp shows for the sender (profile.name); kept apart from a name a person typed. */
+    profileName: text('profile_name'),
+    phoneE164: text('phone_e164'),
+    email: text('email'),
+    country: text('country'),
+    timezone: text('timezone'),
+    language: text('language'),
+    companyId: uuid('company_id').references(() => companies.id),
+    ownerAgentId: uuid('owner_agent_id').references(() => agents.id),
+    optedOut: boolean('opted_out').notNull().default(false),
+    /** Set when this contact was merged into another; the row stays so old ids still answer. */
+    mergedInto: uuid('merged_into'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('contacts_phone_idx').on(t.phoneE164), index('contacts_email_idx').on(t.email)],
+);
+
+/**
+ * Ways to reach or recognise a contact. WhatsApp identities (wa_id, user_id) are unique across
+ * contacts; typed phones and emails are not (two contacts may share one: a duplicate to review).
+ */
+export const contactIdentities = pgTable(
+  'contact_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    channel: text('channel').notNull(), // 'whatsapp' | 'phone' | 'email'
+    kind: text('kind').notNull(), // 'wa_id' | 'user_id' | 'phone' | 'email'
+    value: text('value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('contact_identities_external_uq')
+      .on(t.channel, t.kind, t.value)
+      .where(sql`${t.kind} in ('wa_id', 'user_id')`),
+    index('contact_identities_value_idx').on(t.kind, t.value),
+    index('contact_identities_contact_idx').on(t.contactId),
+  ],
+);
+
+export const deals = pgTable(
+  'deals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    companyId: uuid('company_id').references(() => companies.id),
+    stage: text('stage').notNull().default('new'),
+    status: text('status').notNull().default('open'), // open | won | lost
+    value: numeric('value', { precision: 14, scale: 2 }),
+    currency: text('currency'),
+    ownerAgentId: uuid('owner_agent_id').references(() => agents.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('deals_contact_idx').on(t.contactId), index('deals_company_idx').on(t.companyId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** `wa:<phone_number_id>:<sender>`: one buyer thread with one business number. */
+    workflowId: text('workflow_id').notNull(),
+    phoneNumberId: text('phone_number_id').notNull(),
+    /** The wa_id, or Meta's business-scoped user_id when no phone came. */
+    sender: text('sender').notNull(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    dealId: uuid('deal_id').references(() => deals.id),
+    status: text('status').notNull().default('open'),
+    assignee: text('assignee'),
+    team: text('team'),
+    urgency: text('urgency').notNull().default('normal'),
+    paused: boolean('paused').notNull().default(false),
+    lastInboundAt: ts('last_inbound_at'),
+    lastOutboundAt: ts('last_outbound_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('conversations_workflow_uq').on(t.workflowId),
+    index('conversations_contact_idx').on(t.contactId),
+    index('conversations_last_inbound_idx').on(t.lastInboundAt),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    waMessageId: text('wa_message_id').notNull(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    direction: text('direction').notNull(), // 'in' | 'out'
+    type: text('type').notNull(),
+    text: text('text'),
+    raw: jsonb('raw').notNull(),
+    /** When WhatsApp says it was sent (the webhook's timestamp). */
+    sentAt: ts('sent_at').notNull(),
+    /** When Threadline stored it. */
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    /** Delivery status: received (inbound) | accepted | sent | delivered | read | failed. */
+    status: text('status').notNull(),
+    statusAt: ts('status_at'),
+    errorCode: integer('error_code'),
+    errorTitle: text('error_title'),
+  },
+  (t) => [
+    uniqueIndex('messages_wa_message_uq').on(t.waMessageId),
+    index('messages_conversation_idx').on(t.conversationId, t.sentAt),
+    index('messages_contact_idx').on(t.contactId, t.sentAt),
+  ],
+);
+
+/**
+ * Everything else that happens in a conversation (statuses, decisions, follow-ups, agent actions,
+ * SLA breaches) and orphan events. `idempotencyKey` makes every write safe to retry.
+ */
+export const interactionEvents = pgTable(
+  'interaction_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    conversationId: uuid('conversation_id').references(() => conversations.id),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('interaction_events_key_uq').on(t.idempotencyKey),
+    index('interaction_events_conversation_idx').on(t.conversationId, t.at),
+  ],
+);
+
+export const agentsRelations = relations(agents, ({ many }) => ({
+  contacts: many(contacts),
+  deals: many(deals),
+}));
+
+export const companiesRelations = relations(companies, ({ one, many }) => ({
+  owner: one(agents, { fields: [companies.ownerAgentId], references: [agents.id] }),
+  contacts: many(contacts),
+  deals: many(deals),
+}));
+
+export const contactsRelations = relations(contacts, ({ one, many }) => ({
+  company: one(companies, { fields: [contacts.companyId], references: [companies.id] }),
+  owner: one(agents, { fields: [contacts.ownerAgentId], references: [agents.id] }),
+  identities: many(contactIdentities),
+  conversations: many(conversations),
+  messages: many(messages),
+  deals: many(deals),
+}));
+
+export const contactIdentitiesRelations = relations(contactIdentities, ({ one }) => ({
+  contact: one(contacts, { fields: [contactIdentities.contactId], references: [contacts.id] }),
+}));
+
+export const dealsRelations = relations(deals, ({ one }) => ({
+  contact: one(contacts, { fields: [deals.contactId], references: [contacts.id] }),
+  company: one(companies, { fields: [deals.companyId], references: [companies.id] }),
+  owner: one(agents, { fields: [deals.ownerAgentId], references: [agents.id] }),
+}));
+
+export const conversationsRelations = relations(conversations, ({ one, many }) => ({
+  contact: one(contacts, { fields: [conversations.contactId], references: [contacts.id] }),
+  deal: one(deals, { fields: [conversations.dealId], references: [deals.id] }),
+  messages: many(messages),
+  events: many(interactionEvents),
+}));
+
+export const messagesRelations = relations(messages, ({ one }) => ({
+  conversation: one(conversations, { fields: [messages.conversationId], references: [conversations.id] }),
+  contact: one(contacts, { fields: [messages.contactId], references: [contacts.id] }),
+}));
+
+export const interactionEventsRelations = relations(interactionEvents, ({ one }) => ({
+  conversation: one(conversations, {
+    fields: [interactionEvents.conversationId],
+    references: [conversations.id],
+  }),
+  contact: one(contacts, { fields: [interactionEvents.contactId], references: [contacts.id] }),
+}));

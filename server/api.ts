@@ -1,0 +1,38 @@
+// npm start: the API and webhook, against DATABASE_URL and TEMPORAL_ADDRESS (production).
+import { openPostgres } from '../db/client.js';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, REQUIRED } from './config.js';
+import { createLogger, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
+
+async function main() {
+  const config = loadConfig('production', process.env, REQUIRED.api);
+  const log = createLogger(config.logLevel);
+  const db = await openPostgres(config.databaseUrl!);
+  const temporal = temporalClient(config.temporal.address!, config.temporal.namespace);
+  const app = await buildApp({
+    db: db.db,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    appSecrets: config.whatsapp.appSecrets,
+    verifyToken: config.whatsapp.verifyToken,
+    apiTokens: config.apiTokens,
+    checks: { database: db.ping, temporal: temporalCheck(temporal) },
+    logger: log,
+  });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    log.fatal(listenErrorMessage(err, config));
+    process.exit(1);
+  }
+  onShutdownSignals(async () => {
+    await app.close();
+    await temporal.connection.close().catch(() => {});
+    await db.close();
+  });
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,160 @@
+// npm run dev: everything in one process tree on embedded defaults. Needs no configuration:
+// PGlite in the data dir, an embedded Temporal dev server (child process), the worker (in-process,
+// restarted when it dies), the API. Ctrl-C (once or twice) stops it all within 30 s.
+import { hostname } from 'node:os';
+import { createActivities } from '../activities/index.js';
+import { EmbeddedStoreError, openDatabase, type DbHandle } from '../db/client.js';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
+import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
+import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
+import { WorkerRunner } from './worker-runner.js';
+
+const say = (msg: string) => process.stdout.write(`${msg}\n`);
+
+async function main() {
+  const config = loadConfig('dev');
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  say(`Threadline dev — data in ${config.dataDir}`);
+
+  let db: DbHandle | undefined;
+  let devServer: DevServer | undefined;
+  let runner: WorkerRunner | undefined;
+  let stopping = false;
+  const cleanup: (() => Promise<void>)[] = [];
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping...');
+    for (const step of cleanup.reverse()) {
+      await step().catch((err) => say(`  (shutdown step failed: ${(err as Error).message})`));
+    }
+    say('stopped.');
+  };
+  onShutdownSignals(stop, 28_000);
+  // If whoever started us dies without a signal (kill -9 of npm), shut down rather than linger.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) void stop().then(() => process.exit(0));
+  }, 1000).unref();
+
+  try {
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, (m) => say(m));
+    const openedDb = db;
+    cleanup.push(() => openedDb.close());
+    say(`database: ${db.kind === 'pglite' ? `embedded PGlite (${config.dataDir}/pglite)` : 'DATABASE_URL'}`);
+
+    let address = config.temporal.address;
+    let uiUrl: string | undefined;
+    if (!address) {
+      const binary = await findTemporalBinary('cli', { explicitPath: config.temporal.cliPath, dataDir: config.dataDir, log: say });
+      say(`temporal: ${binary.path} (found via ${binary.source})`);
+      const start = () =>
+        startDevServer({
+          binary: binary.path,
+          dataDir: config.dataDir,
+          port: config.temporal.devPort,
+          uiPort: config.temporal.uiPort,
+          namespace: config.temporal.namespace,
+          log: say,
+        });
+      devServer = await start();
+      // Whatever way this process ends (even process.exit on a second Ctrl-C), take the server along.
+      process.on('exit', () => {
+        try {
+          if (devServer) process.kill(devServer.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      });
+      address = devServer.address;
+      uiUrl = devServer.uiUrl;
+      // Supervise the dev server: restart it if it dies on its own.
+      const watch = (server: DevServer) => {
+        void server.exited.then(async (code) => {
+          if (stopping) return;
+          say(`the Temporal dev server exited (${code}); restarting it`);
+          for (;;) {
+            try {
+              devServer = await start();
+              watch(devServer);
+              return;
+            } catch (err) {
+              if (stopping) return;
+              say(`restart failed: ${(err as Error).message}; retrying in 2 s`);
+              await new Promise((r) => setTimeout(r, 2000));
+            }
+          }
+        });
+      };
+      watch(devServer);
+      cleanup.push(async () => {
+        await devServer?.stop();
+      });
+    }
+
+    runner = new WorkerRunner({
+      address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      activities: createActivities({ db: db.db }),
+      log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
+      identity: `threadline-dev@${hostname()}:${process.pid}`,
+    });
+    runner.start();
+    const openedRunner = runner;
+    cleanup.push(() => openedRunner.stop());
+
+    const temporal = temporalClient(address, config.temporal.namespace);
+    cleanup.push(() => temporal.connection.close().catch(() => {}));
+    const app = await buildApp({
+      db: db.db,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      appSecrets: config.whatsapp.appSecrets,
+      verifyToken: config.whatsapp.verifyToken,
+      apiTokens: config.apiTokens,
+      logger: log,
+      checks: {
+        database: openedDb.ping,
+        temporal: temporalCheck(temporal),
+        worker: async () => {
+          if (openedRunner.state !== 'running') throw new Error(`worker is ${openedRunner.state}`);
+        },
+      },
+    });
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (err) {
+      throw new ConfigError(listenErrorMessage(err, config));
+    }
+    cleanup.push(() => app.close());
+
+    const base = `http://localhost:${config.port}`;
+    say('');
+    say(`  API          ${base}/api/v1`);
+    say(`  Webhook      ${base}/webhooks/whatsapp`);
+    say(`  API docs     ${base}/docs`);
+    if (uiUrl) say(`  Temporal UI  ${uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+    say(`  Temporal     ${address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`);
+    if (config.generated.length > 0) {
+      say('');
+      say(`  Generated for this data dir (kept in ${config.dataDir}/secrets.json):`);
+      for (const line of config.generated) say(`    ${line}`);
+    }
+    say('');
+    say('Ready. Ctrl-C to stop.');
+  } catch (err) {
+    const known = err instanceof ConfigError || err instanceof EmbeddedStoreError || err instanceof PortInUseError || err instanceof TemporalBinaryError;
+    process.stderr.write(`\n${known ? (err as Error).message : (err as Error).stack}\n`);
+    await stop();
+    process.exit(1);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+  process.exit(1);
+});

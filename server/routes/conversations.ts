@@ -1,0 +1,114 @@
+// GET /api/v1/conversations[/:id]: stored conversations with the live workflow state laid over them.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/client.js';
+import {
+  conversationTimeline,
+  decodeCursor,
+  findConversation,
+  isUuid,
+  listConversations,
+  type ConversationRow,
+} from '../../db/read/conversations.js';
+import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversation/messages.js';
+import { HttpError } from '../errors.js';
+import { ConversationDetail, ConversationItem, ConversationStatus, ErrorBody, Paging, Urgency } from './schemas.js';
+
+export interface ConversationRoutesOptions {
+  db: Db;
+  temporal: Client;
+  /** How long to wait for the workflow's snapshot before answering from the store alone. */
+  liveTimeoutMs?: number;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function conversationItem(row: ConversationRow, live?: ConversationSnapshot | null) {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    contactId: row.contactId,
+    waId: /^\d+$/.test(row.sender) ? row.sender : (live?.waId ?? null),
+    sender: row.sender,
+    phoneNumberId: row.phoneNumberId,
+    status: live?.status ?? row.status,
+    assignee: live ? live.assignee : row.assignee,
+    team: live ? live.team : row.team,
+    urgency: live?.urgency ?? row.urgency,
+    paused: live?.paused ?? row.paused,
+    lastInboundAt: live?.lastInboundAt ?? iso(row.lastInboundAt),
+    lastOutboundAt: live?.lastOutboundAt ?? iso(row.lastOutboundAt),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOptions> = async (app, opts) => {
+  const liveSnapshot = async (workflowId: string): Promise<ConversationSnapshot | null> => {
+    try {
+      const deadline = Date.now() + (opts.liveTimeoutMs ?? 1000);
+      return await opts.temporal.connection.withDeadline(deadline, () =>
+        opts.temporal.workflow.getHandle(workflowId).query(snapshotQuery),
+      );
+    } catch {
+      // Worker down, run ended or Temporal away: the stored state answers alone.
+      return null;
+    }
+  };
+
+  app.get(
+    '/conversations',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'List conversations, newest first',
+        security: [{ bearer: [] }],
+        querystring: Type.Object({
+          status: Type.Optional(ConversationStatus),
+          urgency: Type.Optional(Urgency),
+          assignee: Type.Optional(Type.String()),
+          team: Type.Optional(Type.String()),
+          contactId: Type.Optional(Type.String()),
+          waId: Type.Optional(Type.String()),
+          paused: Type.Optional(Type.Boolean()),
+          ...Paging,
+        }),
+        response: {
+          200: Type.Object({ data: Type.Array(ConversationItem), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          401: ErrorBody,
+          422: ErrorBody,
+        },
+      },
+    },
+    async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      const decoded = cursor ? decodeCursor(cursor) : undefined;
+      if (decoded === null) throw new HttpError(422, 'validation_failed', 'cursor is not one this API issued');
+      if (filter.contactId && !isUuid(filter.contactId)) return { data: [], nextCursor: null };
+      const page = await listConversations(opts.db, filter, { limit: limit ?? 50, cursor: decoded });
+      return { data: page.data.map((r) => conversationItem(r)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/conversations/:id',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'One conversation with its timeline (newest last); `id` may also be the workflow id',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: Type.String() }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 500 })) }),
+        response: { 200: ConversationDetail, 401: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (req) => {
+      const row = await findConversation(opts.db, req.params.id);
+      if (!row) throw new HttpError(404, 'not_found', `no conversation ${req.params.id}`);
+      const [live, timeline] = await Promise.all([
+        liveSnapshot(row.workflowId),
+        conversationTimeline(opts.db, row.id, req.query.limit ?? 500),
+      ]);
+      return { ...conversationItem(row, live), live: live !== null, timeline };
+    },
+  );
+};

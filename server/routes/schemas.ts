@@ -1,0 +1,64 @@
+// Shared JSON schemas of the agent API (TypeBox: one definition for validation, types and OpenAPI).
+import { Type } from '@fastify/type-provider-typebox';
+
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ConversationStatus = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('waiting'),
+  Type.Literal('snoozed'),
+  Type.Literal('resolved'),
+]);
+export const Urgency = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+
+export const ConversationItem = Type.Object({
+  id: Type.String(),
+  workflowId: Type.String(),
+  contactId: Type.String(),
+  waId: Nullable(Type.String()),
+  sender: Type.String(),
+  phoneNumberId: Type.String(),
+  status: Type.String(),
+  assignee: Nullable(Type.String()),
+  team: Nullable(Type.String()),
+  urgency: Type.String(),
+  paused: Type.Boolean(),
+  lastInboundAt: Nullable(Type.String()),
+  lastOutboundAt: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+
+export const TimelineEntry = Type.Object(
+  { kind: Type.String(), at: Type.String() },
+  { additionalProperties: true },
+);
+
+export const ConversationDetail = Type.Intersect([
+  ConversationItem,
+  Type.Object({
+    live: Type.Boolean({ description: 'true when the running workflow answered; false: stored state only' }),
+    timeline: Type.Array(TimelineEntry),
+  }),
+]);
+
+export const Message = Type.Object({
+  waMessageId: Type.String(),
+  conversationId: Type.String(),
+  contactId: Type.String(),
+  direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+  type: Type.String(),
+  text: Nullable(Type.String()),
+  status: Type.String(),
+  at: Type.String(),
+  errorCode: Type.Optional(Nullable(Type.Integer())),
+  errorTitle: Type.Optional(Nullable(Type.String())),
+});
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
+
+export const Paging = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+};

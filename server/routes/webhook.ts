@@ -1,0 +1,110 @@
+// POST/GET /webhooks/whatsapp: the Cloud API webhook (signature over the raw bytes, 5 MiB limit).
+import type { FastifyPluginAsync } from 'fastify';
+import { verifySignature } from '../../whatsapp/signature.js';
+import { parseWebhook, WebhookBodyError } from '../../whatsapp/parse.js';
+import { errorBodySchema, sendError } from '../errors.js';
+import { dispatchEvents, TemporalUnavailableError, type IngressDeps } from '../ingress.js';
+
+export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
+
+export interface WebhookOptions {
+  appSecrets: readonly string[];
+  verifyToken: string;
+  ingress: IngressDeps;
+}
+
+export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opts) => {
+  // The signature covers the raw bytes: keep them, whatever the content type says.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  app.get(
+    '/webhooks/whatsapp',
+    {
+      schema: {
+        tags: ['webhook'],
+        summary: 'Verification handshake (Meta calls it when the webhook is configured)',
+        querystring: {
+          type: 'object',
+          properties: {
+            'hub.mode': { type: 'string' },
+            'hub.verify_token': { type: 'string' },
+            'hub.challenge': { type: 'string' },
+          },
+        },
+        response: { 200: { type: 'string' }, 403: errorBodySchema },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === opts.verifyToken) {
+        return reply.type('text/plain; charset=utf-8').send(q['hub.challenge'] ?? '');
+      }
+      return sendError(reply, 403, 'forbidden', 'verify token does not match');
+    },
+  );
+
+  app.post(
+    '/webhooks/whatsapp',
+    {
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      schema: {
+        tags: ['webhook'],
+        summary: 'Cloud API events (messages and statuses), signed with X-Hub-Signature-256',
+        headers: { type: 'object', properties: { 'x-hub-signature-256': { type: 'string' } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              received: { type: 'integer' },
+              conversations: { type: 'integer' },
+              messages: { type: 'integer' },
+              statuses: { type: 'integer' },
+              orphans: { type: 'integer' },
+            },
+          },
+          400: errorBodySchema,
+          401: errorBodySchema,
+          413: errorBodySchema,
+          503: errorBodySchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const signature = req.headers['x-hub-signature-256'];
+      if (!verifySignature(raw, typeof signature === 'string' ? signature : undefined, opts.appSecrets)) {
+        return sendError(reply, 401, 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match the body');
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        return sendError(reply, 400, 'invalid_json', `body is not valid JSON: ${(err as Error).message}`);
+      }
+      let parsed;
+      try {
+        parsed = parseWebhook(json);
+      } catch (err) {
+        if (err instanceof WebhookBodyError) return sendError(reply, 400, 'not_a_webhook', err.message);
+        throw err;
+      }
+      if (parsed.otherFields.length > 0) req.log.info({ fields: parsed.otherFields }, 'webhook fields acknowledged');
+      try {
+        const r = await dispatchEvents(opts.ingress, parsed.events);
+        return { received: parsed.events.length, ...r };
+      } catch (err) {
+        // Nothing is acknowledged unless everything was handed over: Meta retries a 503.
+        const temporalDown = err instanceof TemporalUnavailableError;
+        req.log.warn({ err: (err as Error).message }, 'webhook refused: events not handed over');
+        reply.header('retry-after', '5');
+        return sendError(
+          reply,
+          503,
+          temporalDown ? 'temporal_unavailable' : 'unavailable',
+          temporalDown ? 'events could not be handed to Temporal; retry later' : 'events could not be stored; retry later',
+        );
+      }
+    },
+  );
+};

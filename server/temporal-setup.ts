@@ -1,0 +1,32 @@
+// Registers the custom search attributes the conversation workflow uses, when they are missing and
+// the server allows it (dev server, self-hosted). Temporal Cloud: create them yourself (README).
+import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
+import { searchAttributeTypes } from '../workflows/conversation/messages.js';
+
+const INDEXED = temporal.api.enums.v1.IndexedValueType;
+const TYPE = {
+  Keyword: INDEXED.INDEXED_VALUE_TYPE_KEYWORD,
+  Bool: INDEXED.INDEXED_VALUE_TYPE_BOOL,
+  Datetime: INDEXED.INDEXED_VALUE_TYPE_DATETIME,
+} as const;
+
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const have = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = Object.entries(searchAttributeTypes).filter(([name]) => !have.has(name));
+  if (missing.length === 0) return [];
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, TYPE[type]])),
+  });
+  // Visibility picks new attributes up asynchronously: wait until they are listed.
+  for (let i = 0; i < 50; i++) {
+    const now = await connection.operatorService.listSearchAttributes({ namespace });
+    if (missing.every(([name]) => name in (now.customAttributes ?? {}))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return missing.map(([name]) => name);
+}

@@ -1,0 +1,121 @@
+// Runs the Temporal worker and restarts it when it dies (the SDK gives up after about a minute of
+// poll errors, e.g. while the server is down), until asked to stop.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities } from '../activities/index.js';
+import { ensureSearchAttributes } from './temporal-setup.js';
+
+export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+
+export type WorkerState = 'starting' | 'running' | 'down' | 'stopped';
+
+export interface WorkerRunnerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+  maxCachedWorkflows?: number;
+  identity?: string;
+}
+
+let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per process and reused across worker restarts. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return bundlePromise;
+}
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.error(m),
+  error: (m: string) => console.error(m),
+};
+
+export class WorkerRunner {
+  state: WorkerState = 'starting';
+  private stopping = false;
+  private worker: Worker | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly opts: WorkerRunnerOptions) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async run(): Promise<void> {
+    const bundle = await workflowBundle();
+    let attempt = 0;
+    while (!this.stopping) {
+      let connection: NativeConnection | undefined;
+      try {
+        this.state = 'starting';
+        const admin = await Connection.connect({ address: this.opts.address, connectTimeout: 5000 });
+        try {
+          await ensureSearchAttributes(admin, this.opts.namespace);
+        } catch (err) {
+          this.opts.log.warn(`could not register search attributes (register them on the server): ${(err as Error).message}`);
+        } finally {
+          await admin.close();
+        }
+        connection = await NativeConnection.connect({ address: this.opts.address });
+        this.worker = await Worker.create({
+          connection,
+          namespace: this.opts.namespace,
+          taskQueue: this.opts.taskQueue,
+          workflowBundle: bundle,
+          activities: this.opts.activities,
+          maxCachedWorkflows: this.opts.maxCachedWorkflows ?? 500,
+          shutdownGraceTime: '5 seconds',
+          shutdownForceTime: '10 seconds',
+          identity: this.opts.identity,
+        });
+        if (this.stopping) break;
+        this.state = 'running';
+        attempt = 0;
+        this.opts.log.info(`worker polling task queue '${this.opts.taskQueue}' on ${this.opts.address}`);
+        await this.worker.run();
+        this.worker = undefined;
+        if (!this.stopping) this.opts.log.warn('worker stopped unexpectedly; restarting');
+      } catch (err) {
+        this.worker = undefined;
+        if (this.stopping) break;
+        attempt++;
+        this.opts.log.error(`worker failed (attempt ${attempt}): ${(err as Error).message}; restarting`);
+      } finally {
+        await connection?.close().catch(() => {});
+      }
+      if (this.stopping) break;
+      this.state = 'down';
+      await this.sleep(Math.min(1000 * 2 ** Math.min(attempt, 4), 15_000));
+    }
+    this.state = 'stopped';
+  }
+
+  /** Graceful shutdown: in-flight activities finish within the grace time. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    const w = this.worker;
+    if (w && w.getState() === 'RUNNING') w.shutdown();
+    await this.loop;
+    this.state = 'stopped';
+  }
+}

@@ -1,0 +1,93 @@
+// The conversation workflow's public surface: one module, imported by the workflow and the server.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { InboundEvent } from '../../whatsapp/events.js';
+
+export const WORKFLOW_TYPE = 'conversation';
+
+export type ConversationStatus = 'open' | 'waiting' | 'snoozed' | 'resolved';
+export type Urgency = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface ConversationSnapshot {
+  workflowId: string;
+  conversationId: string | null;
+  contactId: string | null;
+  waId: string | null;
+  userId: string | null;
+  phoneNumberId: string;
+  status: ConversationStatus;
+  assignee: string | null;
+  team: string | null;
+  urgency: Urgency;
+  paused: boolean;
+  takenOverBy: string | null;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
+  messagesSeen: number;
+  /** Events received but not yet written to the CRM. */
+  pending: number;
+}
+
+/** Webhook -> workflow: messages and delivery statuses, in the order they were in the body. */
+export const inboundSignal = defineSignal<[InboundEvent[]]>('inbound');
+export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
+
+export interface ActorArgs {
+  /** Who asks: an agent id or an API token's name. */
+  by?: string;
+  reason?: string;
+}
+export interface ReassignArgs extends ActorArgs {
+  assignee?: string | null;
+  team?: string | null;
+}
+export interface FollowUpRulesArgs extends ActorArgs {
+  rules: Record<string, unknown>;
+}
+export interface SendReplyArgs extends ActorArgs {
+  text: string;
+}
+
+export const pauseUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('pause');
+export const resumeUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('resume');
+export const takeOverUpdate = defineUpdate<ConversationSnapshot, [ActorArgs & { agentId: string }]>('takeOver');
+export const releaseUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('release');
+export const reassignUpdate = defineUpdate<ConversationSnapshot, [ReassignArgs]>('reassign');
+export const setFollowUpRulesUpdate = defineUpdate<ConversationSnapshot, [FollowUpRulesArgs]>('setFollowUpRules');
+export const sendReplyUpdate = defineUpdate<{ waMessageId: string }, [SendReplyArgs]>('sendReply');
+export const closeUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('close');
+
+export const searchAttributes = {
+  ContactId: defineSearchAttributeKey('ContactId', SearchAttributeType.KEYWORD),
+  WaId: defineSearchAttributeKey('WaId', SearchAttributeType.KEYWORD),
+  ConversationStatus: defineSearchAttributeKey('ConversationStatus', SearchAttributeType.KEYWORD),
+  Assignee: defineSearchAttributeKey('Assignee', SearchAttributeType.KEYWORD),
+  Urgency: defineSearchAttributeKey('Urgency', SearchAttributeType.KEYWORD),
+  Paused: defineSearchAttributeKey('Paused', SearchAttributeType.BOOL),
+  NextFollowUpAt: defineSearchAttributeKey('NextFollowUpAt', SearchAttributeType.DATETIME),
+  LastInboundAt: defineSearchAttributeKey('LastInboundAt', SearchAttributeType.DATETIME),
+} as const;
+
+/** Name -> type, for registering them on a server (dev server flags, operator service). */
+export const searchAttributeTypes: Record<string, 'Keyword' | 'Bool' | 'Datetime'> = {
+  ContactId: 'Keyword',
+  WaId: 'Keyword',
+  ConversationStatus: 'Keyword',
+  Assignee: 'Keyword',
+  Urgency: 'Keyword',
+  Paused: 'Bool',
+  NextFollowUpAt: 'Datetime',
+  LastInboundAt: 'Datetime',
+};
+
+export interface ConversationInput {
+  phoneNumberId: string;
+  /** Carried across continue-as-new. */
+  carried?: CarriedState;
+}
+
+export interface CarriedState {
+  snapshot: ConversationSnapshot;
+  seenIds: string[];
+  pendingEvents: InboundEvent[];
+}

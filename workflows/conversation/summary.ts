@@ -1,0 +1,12 @@
+// The readable summary shown as the workflow's current details in Temporal UI.
+import type { ConversationSnapshot } from './messages.js';
+
+export function describeConversation(s: ConversationSnapshot): string {
+  const who = s.waId ?? s.userId ?? 'unknown sender';
+  const lines = [
+    `**${s.status}** conversation with ${who}${s.contactId ? ` (contact ${s.contactId})` : ''}`,
+    `urgency: ${s.urgency} · assignee: ${s.assignee ?? 'unassigned'}${s.team ? ` · team: ${s.team}` : ''}${s.paused ? ' · automation paused' : ''}`,
+    `messages: ${s.messagesSeen}${s.lastInboundAt ? ` · last inbound ${s.lastInboundAt}` : ''}${s.pending ? ` · ${s.pending} pending` : ''}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,154 @@
+// The `conversation` workflow: one per buyer thread with one business number.
+// Thin wiring: state and transitions live in ConversationState, decisions in ../policy.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../../activities/index.js';
+import type { InboundMessageEvent, StatusEvent } from '../../whatsapp/events.js';
+import {
+  closeUpdate,
+  inboundSignal,
+  pauseUpdate,
+  reassignUpdate,
+  releaseUpdate,
+  resumeUpdate,
+  searchAttributes as SA,
+  sendReplyUpdate,
+  setFollowUpRulesUpdate,
+  snapshotQuery,
+  takeOverUpdate,
+  type ActorArgs,
+  type ReassignArgs,
+  type ConversationInput,
+  type ConversationSnapshot,
+} from './messages.js';
+import { ConversationState, StateError } from './state.js';
+import { describeConversation } from './summary.js';
+
+const crm = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** A resolved conversation with nothing new for this long completes; the next message starts a fresh run. */
+const RESOLVED_QUIET_MS = 60 * 60 * 1000;
+
+/** Test hook: continue-as-new after this many history events even if the server does not suggest it. */
+export interface ConversationTestOptions {
+  continueAsNewAfterEvents?: number;
+}
+
+function guard(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof StateError) {
+      throw ApplicationFailure.create({ message: err.message, type: err.type, nonRetryable: true });
+    }
+    throw err;
+  }
+}
+
+export async function conversation(input: ConversationInput & { test?: ConversationTestOptions }): Promise<ConversationSnapshot> {
+  const info = workflowInfo();
+  const state = new ConversationState(info.workflowId, input.phoneNumberId, input.carried);
+  let dirty = true; // read model and search attributes need a refresh
+
+  setHandler(inboundSignal, (events) => {
+    state.receive(events);
+  });
+  setHandler(snapshotQuery, () => state.snapshot());
+
+  const onAction = <A extends [ActorArgs] | [ActorArgs & { agentId: string }] | [ReassignArgs]>(
+    def: UpdateDefinition<ConversationSnapshot, A, string>,
+    validate: (...a: A) => void,
+    apply: (...a: A) => void,
+  ) =>
+    setHandler(
+      def,
+      (...a: A) => {
+        apply(...a);
+        dirty = true;
+        return state.snapshot();
+      },
+      { validator: (...a: A) => guard(() => validate(...a)) },
+    );
+  onAction(pauseUpdate, () => state.validatePause(), () => state.pause());
+  onAction(resumeUpdate, () => state.validateResume(), () => state.resume());
+  onAction(takeOverUpdate, (a) => state.validateTakeOver(a?.agentId), (a) => state.takeOver(a.agentId));
+  onAction(releaseUpdate, () => state.validateRelease(), () => state.release());
+  onAction(reassignUpdate, (a) => state.validateReassign(a ?? {}), (a) => state.reassign(a));
+  onAction(closeUpdate, () => state.validateClose(), () => state.close());
+  setHandler(
+    setFollowUpRulesUpdate,
+    () => {
+      throw ApplicationFailure.create({ message: 'follow-up rules are not available yet', type: 'not_implemented', nonRetryable: true });
+    },
+  );
+  setHandler(sendReplyUpdate, () => {
+    throw ApplicationFailure.create({ message: 'sending replies is not available yet', type: 'not_implemented', nonRetryable: true });
+  });
+
+  for (;;) {
+    const woke = await condition(
+      () => state.hasPending() || dirty,
+      state.status === 'resolved' ? RESOLVED_QUIET_MS : undefined,
+    );
+    if (!woke && state.status === 'resolved' && !state.hasPending()) {
+      await condition(allHandlersFinished);
+      return state.snapshot();
+    }
+
+    if (state.hasPending()) {
+      const batch = state.peekPending();
+      const msgs = batch.filter((e): e is InboundMessageEvent => e.kind === 'message');
+      const statuses = batch.filter((e): e is StatusEvent => e.kind === 'status');
+      let ids: { conversationId?: string; contactId?: string } = {};
+      if (msgs.length > 0) {
+        const r = await crm.recordInbound({ workflowId: info.workflowId, phoneNumberId: input.phoneNumberId, messages: msgs });
+        ids = { conversationId: r.conversationId, contactId: r.contactId };
+      }
+      if (statuses.length > 0) {
+        await crm.recordStatuses({ conversationId: state.snapshot().conversationId, statuses });
+      }
+      state.recorded(batch.length, ids);
+      dirty = true;
+    }
+
+    if (dirty) {
+      dirty = false;
+      const s = state.snapshot();
+      if (s.conversationId) {
+        await crm.recordConversationState({
+          conversationId: s.conversationId,
+          fields: { status: s.status, assignee: s.assignee, team: s.team, urgency: s.urgency, paused: s.paused },
+        });
+      }
+      upsertSearchAttributes([
+        ...(s.contactId ? [{ key: SA.ContactId, value: s.contactId }] : []),
+        ...(s.waId ? [{ key: SA.WaId, value: s.waId }] : []),
+        { key: SA.ConversationStatus, value: s.status },
+        { key: SA.Urgency, value: s.urgency },
+        { key: SA.Paused, value: s.paused },
+        { key: SA.Assignee, value: s.assignee ?? 'unassigned' },
+        ...(s.lastInboundAt ? [{ key: SA.LastInboundAt, value: new Date(s.lastInboundAt) }] : []),
+      ]);
+      setCurrentDetails(describeConversation(s));
+    }
+
+    const historyLimit = input.test?.continueAsNewAfterEvents;
+    if (workflowInfo().continueAsNewSuggested || (historyLimit && workflowInfo().historyLength >= historyLimit)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof conversation>({ phoneNumberId: input.phoneNumberId, carried: state.carry(), test: input.test });
+    }
+  }
+}
