@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 import { ensureSearchAttributes } from './temporal-setup.js';
 
@@ -36,6 +36,18 @@ const quietBundlerLogger = {
   error: (m: string) => console.error(m),
 };
 
+let runtimeInstalled = false;
+/** The SDK logs every worker state change at INFO; warnings and errors are what an operator needs. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN') ?? 'WARN') });
+  } catch {
+    // Already installed by the host process (tests may install their own).
+  }
+}
+
 export class WorkerRunner {
   state: WorkerState = 'starting';
   private stopping = false;
@@ -46,6 +58,7 @@ export class WorkerRunner {
   constructor(private readonly opts: WorkerRunnerOptions) {}
 
   start(): void {
+    installRuntime();
     this.loop ??= this.run();
   }
 
@@ -85,7 +98,7 @@ export class WorkerRunner {
           maxCachedWorkflows: this.opts.maxCachedWorkflows ?? 500,
           shutdownGraceTime: '5 seconds',
           shutdownForceTime: '10 seconds',
-          identity: this.opts.identity,
+          ...(this.opts.identity ? { identity: this.opts.identity } : {}),
         });
         if (this.stopping) break;
         this.state = 'running';

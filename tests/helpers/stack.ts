@@ -1,0 +1,92 @@
+// A whole Threadline on real parts for a test file: its own Postgres database, a worker on a unique
+// task queue against the run's Temporal dev server, the Fastify app on a real port.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../../activities/index.js';
+import { buildApp } from '../../server/app.js';
+import { temporalCheck } from '../../server/runtime.js';
+import { WorkerRunner } from '../../server/worker-runner.js';
+import { createTestDb, type TestDb } from './db.js';
+
+export interface Stack {
+  baseUrl: string;
+  app: FastifyInstance;
+  db: TestDb;
+  client: Client;
+  runner: WorkerRunner;
+  taskQueue: string;
+  appSecret: string;
+  apiToken: string;
+  auth: { authorization: string };
+  api<T = any>(path: string, init?: RequestInit): Promise<{ status: number; json: T }>;
+  stop(): Promise<void>;
+}
+
+const silentLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
+
+export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack> {
+  const address = inject('temporalAddress');
+  const db = await createTestDb();
+  const taskQueue = `tq-${randomBytes(6).toString('hex')}`;
+  const runner = new WorkerRunner({
+    address,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ db: db.db }),
+    log: silentLog,
+  });
+  if (opts.worker !== false) runner.start();
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+  const appSecret = randomBytes(16).toString('hex');
+  const apiToken = `tok_${randomBytes(12).toString('hex')}`;
+  const app = await buildApp({
+    db: db.db,
+    temporal: client,
+    taskQueue,
+    appSecrets: [appSecret],
+    verifyToken: 'verify-me',
+    apiTokens: [apiToken],
+    checks: {
+      database: db.ping,
+      temporal: temporalCheck(client),
+      worker: async () => {
+        if (runner.state !== 'running') throw new Error(`worker is ${runner.state}`);
+      },
+    },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  if (opts.worker !== false) {
+    for (let i = 0; i < 600 && runner.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    if (runner.state !== 'running') throw new Error(`the worker did not start (state ${runner.state})`);
+  }
+  const auth = { authorization: `Bearer ${apiToken}` };
+  return {
+    baseUrl,
+    app,
+    db,
+    client,
+    runner,
+    taskQueue,
+    appSecret,
+    apiToken,
+    auth,
+    async api(path, init = {}) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: { ...auth, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    },
+    async stop() {
+      await app.close();
+      await runner.stop();
+      await client.connection.close();
+      await db.drop();
+    },
+  };
+}
