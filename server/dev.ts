@@ -9,7 +9,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
 import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
 import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
-import { WorkerRunner } from './worker-runner.js';
+import { ensureSearchAttributesAt } from './temporal-setup.js';
+import { WorkerRunner, workflowBundle } from './worker-runner.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
 
@@ -40,6 +41,8 @@ async function main() {
     if (process.ppid !== parent && !stopping) void stop().then(() => process.exit(0));
   }, 1000).unref();
 
+  // Bundling the workflow code takes seconds: start it while the rest comes up.
+  void workflowBundle().catch(() => {});
   try {
     db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, (m) => say(m));
     const openedDb = db;
@@ -95,6 +98,10 @@ async function main() {
       });
     }
 
+    // Before the webhook opens: signalWithStart sets these attributes.
+    const added = await ensureSearchAttributesAt(address, config.temporal.namespace);
+    if (added.length > 0) say(`registered search attributes: ${added.join(', ')}`);
+
     runner = new WorkerRunner({
       address,
       namespace: config.temporal.namespace,
@@ -131,6 +138,9 @@ async function main() {
       throw new ConfigError(listenErrorMessage(err, config));
     }
     cleanup.push(() => app.close());
+    if (!(await openedRunner.waitUntilRunning(90_000))) {
+      say('warning: the worker is not running yet; messages are accepted and will be processed once it is');
+    }
 
     const base = `http://localhost:${config.port}`;
     say('');

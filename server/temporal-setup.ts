@@ -30,3 +30,13 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   }
   return missing.map(([name]) => name);
 }
+
+/** Connect, register what is missing, disconnect. */
+export async function ensureSearchAttributesAt(address: string, namespace: string): Promise<string[]> {
+  const connection = await Connection.connect({ address, connectTimeout: 5000 });
+  try {
+    return await ensureSearchAttributes(connection, namespace);
+  } finally {
+    await connection.close();
+  }
+}

@@ -2,10 +2,9 @@
 // poll errors, e.g. while the server is down), until asked to stop.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
-import { ensureSearchAttributes } from './temporal-setup.js';
+import { ensureSearchAttributesAt } from './temporal-setup.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
@@ -80,13 +79,10 @@ export class WorkerRunner {
       let connection: NativeConnection | undefined;
       try {
         this.state = 'starting';
-        const admin = await Connection.connect({ address: this.opts.address, connectTimeout: 5000 });
         try {
-          await ensureSearchAttributes(admin, this.opts.namespace);
+          await ensureSearchAttributesAt(this.opts.address, this.opts.namespace);
         } catch (err) {
           this.opts.log.warn(`could not register search attributes (register them on the server): ${(err as Error).message}`);
-        } finally {
-          await admin.close();
         }
         connection = await NativeConnection.connect({ address: this.opts.address });
         this.worker = await Worker.create({
@@ -120,6 +116,13 @@ export class WorkerRunner {
       await this.sleep(Math.min(1000 * 2 ** Math.min(attempt, 4), 15_000));
     }
     this.state = 'stopped';
+  }
+
+  /** Resolves true once the worker polls, false if it did not within `ms`. */
+  async waitUntilRunning(ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    while (this.state !== 'running' && Date.now() < end && !this.stopping) await new Promise((r) => setTimeout(r, 50));
+    return this.state === 'running';
   }
 
   /** Graceful shutdown: in-flight activities finish within the grace time. */

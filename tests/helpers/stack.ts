@@ -60,8 +60,7 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
   if (opts.worker !== false) {
-    for (let i = 0; i < 600 && runner.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 100));
-    if (runner.state !== 'running') throw new Error(`the worker did not start (state ${runner.state})`);
+    if (!(await runner.waitUntilRunning(60_000))) throw new Error(`the worker did not start (state ${runner.state})`);
   }
   const auth = { authorization: `Bearer ${apiToken}` };
   return {
