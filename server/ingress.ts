@@ -1,6 +1,7 @@
 // Step 1, capture: hand every event of a webhook body to its conversation workflow, durably,
 // before the webhook answers 200. Messages: signalWithStart (the first one starts the conversation).
 // Statuses: signal the conversation of the message they report on; never start one for an unknown id.
+import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
 import pLimit from 'p-limit';
@@ -30,6 +31,21 @@ export interface DispatchResult {
   messages: number;
   statuses: number;
   orphans: number;
+}
+
+/** Parts of a body that could not be read at all (no id, not an object): kept, never dropped. */
+export async function keepInvalidItems(db: Db, items: { reason: string; raw: unknown }[]): Promise<void> {
+  if (items.length === 0) return;
+  await db
+    .insert(interactionEvents)
+    .values(
+      items.map((i) => ({
+        idempotencyKey: `invalid:${createHash('sha256').update(JSON.stringify([i.reason, i.raw ?? null])).digest('hex')}`,
+        kind: 'invalid_event',
+        payload: { reason: i.reason, raw: (i.raw ?? null) as object },
+      })),
+    )
+    .onConflictDoNothing();
 }
 
 export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]): Promise<DispatchResult> {

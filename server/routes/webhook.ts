@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { verifySignature } from '../../whatsapp/signature.js';
 import { parseWebhook, WebhookBodyError } from '../../whatsapp/parse.js';
 import { errorBodySchema, sendError } from '../errors.js';
-import { dispatchEvents, TemporalUnavailableError, type IngressDeps } from '../ingress.js';
+import { dispatchEvents, keepInvalidItems, TemporalUnavailableError, type IngressDeps } from '../ingress.js';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -57,6 +57,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
             type: 'object',
             properties: {
               received: { type: 'integer' },
+              invalid: { type: 'integer' },
               conversations: { type: 'integer' },
               messages: { type: 'integer' },
               statuses: { type: 'integer' },
@@ -91,8 +92,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
       }
       if (parsed.otherFields.length > 0) req.log.info({ fields: parsed.otherFields }, 'webhook fields acknowledged');
       try {
+        if (parsed.invalid.length > 0) {
+          req.log.warn({ invalid: parsed.invalid.map((i) => i.reason) }, 'webhook items kept as invalid events');
+          await keepInvalidItems(opts.ingress.db, parsed.invalid);
+        }
         const r = await dispatchEvents(opts.ingress, parsed.events);
-        return { received: parsed.events.length, ...r };
+        return { received: parsed.events.length, invalid: parsed.invalid.length, ...r };
       } catch (err) {
         // Nothing is acknowledged unless everything was handed over: Meta retries a 503.
         const temporalDown = err instanceof TemporalUnavailableError;
