@@ -99,11 +99,10 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   });
 
   for (;;) {
-    const woke = await condition(
-      () => state.hasPending() || dirty,
-      state.status === 'resolved' ? RESOLVED_QUIET_MS : undefined,
-    );
-    if (!woke && state.status === 'resolved' && !state.hasPending()) {
+    const ready = () => state.hasPending() || dirty;
+    // Only a resolved conversation has a quiet timeout (condition() without one resolves to void).
+    const timedOut = state.status === 'resolved' ? !(await condition(ready, RESOLVED_QUIET_MS)) : (await condition(ready), false);
+    if (timedOut && state.status === 'resolved' && !state.hasPending()) {
       await condition(allHandlersFinished);
       return state.snapshot();
     }

@@ -1,0 +1,73 @@
+// Records event histories of the conversation workflow for the replay test.
+// Run against a dev server with the CURRENT code before a workflow change, and commit the files:
+//   TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://... npx tsx tests/workflow/record-histories.ts <name>
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { execFileSync } from 'node:child_process';
+import { createActivities } from '../../activities/index.js';
+import { openPostgres } from '../../db/client.js';
+import { WorkerRunner } from '../../server/worker-runner.js';
+import type { InboundMessageEvent, StatusEvent } from '../../whatsapp/events.js';
+import {
+  closeUpdate,
+  inboundSignal,
+  pauseUpdate,
+  reassignUpdate,
+  resumeUpdate,
+  snapshotQuery,
+  takeOverUpdate,
+  WORKFLOW_TYPE,
+} from '../../workflows/conversation/messages.js';
+
+const name = process.argv[2] ?? 'v1';
+const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+const db = await openPostgres(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const taskQueue = `record-${Date.now()}`;
+const runner = new WorkerRunner({ address, namespace: 'default', taskQueue, activities: createActivities({ db: db.db }), log: console });
+runner.start();
+await runner.waitUntilRunning(60_000);
+const client = new Client({ connection: await Connection.connect({ address }) });
+
+const waId = `9665${Date.now().toString().slice(-8)}`;
+const msg = (n: number): InboundMessageEvent => ({
+  kind: 'message', waMessageId: `wamid.REC.${waId}.${n}`, phoneNumberId: 'PN-REC', sender: { waId, profileName: 'Rec' },
+  type: 'text', text: `message ${n}`, at: new Date(Date.now() + n).toISOString(), raw: { n },
+});
+const status = (n: number, s: string): StatusEvent => ({ kind: 'status', waMessageId: `wamid.REC.${waId}.${n}`, phoneNumberId: 'PN-REC', status: s, at: new Date().toISOString(), raw: {} });
+const settle = async (h: ReturnType<typeof client.workflow.getHandle>) => {
+  for (let i = 0; i < 100; i++) {
+    const s = await h.query(snapshotQuery);
+    if (s.pending === 0 && s.conversationId) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const workflowId = `wa:PN-REC:${waId}`;
+const h = await client.workflow.signalWithStart(WORKFLOW_TYPE, {
+  workflowId, taskQueue, args: [{ phoneNumberId: 'PN-REC' }], signal: inboundSignal, signalArgs: [[msg(1), msg(1), msg(2)]],
+});
+await settle(h);
+await h.signal(inboundSignal, [msg(3), status(1, 'read'), status(1, 'delivered')]);
+await settle(h);
+await h.executeUpdate(pauseUpdate, { args: [{}] });
+await h.executeUpdate(pauseUpdate, { args: [{}] }).catch(() => {});
+await h.executeUpdate(resumeUpdate, { args: [{}] });
+await h.executeUpdate(takeOverUpdate, { args: [{ agentId: 'agent-1' }] });
+await h.executeUpdate(reassignUpdate, { args: [{ team: 'sales', assignee: null }] });
+await h.executeUpdate(closeUpdate, { args: [{}] });
+await h.signal(inboundSignal, [msg(4)]);
+await settle(h);
+await new Promise((r) => setTimeout(r, 500));
+
+const dir = path.join(import.meta.dirname, '..', 'fixtures', 'histories');
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `conversation-${name}.json`);
+// The CLI's JSON is the format historyFromJSON reads (the SDK's own docs use it).
+const cli = process.env.TEMPORAL_CLI_PATH ?? 'temporal';
+writeFileSync(file, execFileSync(cli, ['workflow', 'show', '--address', address, '-w', workflowId, '-o', 'json']));
+console.log(`wrote ${file}`);
+await h.terminate('recorded');
+await runner.stop();
+await client.connection.close();
+await db.close();
