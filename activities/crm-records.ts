@@ -1,8 +1,8 @@
 // Step 6, CRM records: conversation log, messages, statuses and events, written idempotently
 // (keys: WhatsApp message id; workflow id + sequence) so a retried activity changes nothing.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { conversations, interactionEvents, messages } from '../db/schema.js';
+import { contactIdentities, conversations, interactionEvents, messages } from '../db/schema.js';
 import type { InboundMessageEvent, StatusEvent } from '../whatsapp/events.js';
 import { nextDeliveryStatus } from '../workflows/policy/delivery-status.js';
 import { resolveSenderContact } from './identity.js';
@@ -18,6 +18,17 @@ export interface RecordInboundResult {
   conversationId: string;
   /** Messages newly stored (the others were already there). */
   stored: number;
+}
+
+export interface RecordOutboundInput {
+  conversationId: string;
+  waMessageId: string;
+  type: string;
+  text: string | null;
+  at: string;
+  raw: unknown;
+  /** Agent id, or 'automation'. */
+  sentBy?: string;
 }
 
 export interface ConversationFields {
@@ -43,13 +54,17 @@ export function createCrmRecordActivities(db: Db) {
     /** Capture + identity + records for a batch of one conversation's inbound messages. */
     async recordInbound(input: RecordInboundInput): Promise<RecordInboundResult> {
       if (input.messages.length === 0) throw new Error('recordInbound needs at least one message');
-      const sender = Object.assign({}, ...input.messages.map((m) => m.sender));
-      const sender0 = input.messages[0]!.sender;
-      const senderKey = sender0.waId ?? sender0.userId ?? 'unknown';
+      const first = input.messages[0]!.sender;
+      const senderKey = first.waId ?? first.userId ?? 'unknown';
       const lastInboundAt = new Date(input.messages.map((m) => m.at).sort().at(-1)!);
 
       return db.transaction(async (tx) => {
-        const contactId = await resolveSenderContact(tx, sender);
+        // An existing conversation keeps its contact; a new one resolves the first sender.
+        const [existing] = await tx
+          .select({ contactId: conversations.contactId })
+          .from(conversations)
+          .where(eq(conversations.workflowId, input.workflowId));
+        const contactId = existing?.contactId ?? (await resolveSenderContact(tx, first));
         const [conv] = await tx
           .insert(conversations)
           .values({
@@ -87,7 +102,61 @@ export function createCrmRecordActivities(db: Db) {
           )
           .onConflictDoNothing({ target: messages.waMessageId })
           .returning({ id: messages.id });
+        // Every WhatsApp id the messages carry, in order, belongs to this contact: both ids of a
+        // sender, and the new number of a "customer changed number" system message. An id that
+        // already belongs to someone else stays theirs (a duplicate for a person to review).
+        const ids = input.messages.flatMap((m) => [
+          ...(m.sender.waId ? [{ kind: 'wa_id', value: m.sender.waId }] : []),
+          ...(m.sender.userId ? [{ kind: 'user_id', value: m.sender.userId }] : []),
+          ...(m.newWaId ? [{ kind: 'wa_id', value: m.newWaId }] : []),
+          ...(m.newUserId ? [{ kind: 'user_id', value: m.newUserId }] : []),
+        ]);
+        if (ids.length > 0) {
+          await tx
+            .insert(contactIdentities)
+            .values(ids.map((i) => ({ contactId: conv!.contactId, channel: 'whatsapp', ...i })))
+            .onConflictDoNothing();
+        }
         return { contactId: conv!.contactId, conversationId, stored: stored.length };
+      });
+    },
+
+    /** A message we sent (accepted by the Graph API): stored once, keyed by its wamid. */
+    async recordOutbound(input: RecordOutboundInput): Promise<{ stored: boolean }> {
+      return db.transaction(async (tx) => {
+        const [conv] = await tx
+          .select({ id: conversations.id, contactId: conversations.contactId })
+          .from(conversations)
+          .where(eq(conversations.id, input.conversationId));
+        if (!conv) throw new Error(`no conversation ${input.conversationId}`);
+        const at = new Date(input.at);
+        const stored = await tx
+          .insert(messages)
+          .values({
+            waMessageId: input.waMessageId,
+            conversationId: conv.id,
+            contactId: conv.contactId,
+            direction: 'out',
+            type: input.type,
+            text: input.text,
+            raw: { ...(input.raw as object), ...(input.sentBy ? { sentBy: input.sentBy } : {}) },
+            sentAt: at,
+            status: 'accepted',
+          })
+          .onConflictDoNothing({ target: messages.waMessageId })
+          .returning({ id: messages.id });
+        if (stored.length > 0) {
+          await tx
+            .update(conversations)
+            .set({
+              lastOutboundAt: sql`greatest(${conversations.lastOutboundAt}, ${at.toISOString()}::timestamptz)`,
+              lastOutboundStatus: 'accepted',
+              lastOutboundErrorCode: null,
+              updatedAt: new Date(),
+            })
+            .where(eq(conversations.id, conv.id));
+        }
+        return { stored: stored.length > 0 };
       });
     },
 
@@ -97,7 +166,13 @@ export function createCrmRecordActivities(db: Db) {
       for (const s of input.statuses) {
         await db.transaction(async (tx) => {
           const [row] = await tx
-            .select({ id: messages.id, status: messages.status, conversationId: messages.conversationId, contactId: messages.contactId })
+            .select({
+              id: messages.id,
+              status: messages.status,
+              direction: messages.direction,
+              conversationId: messages.conversationId,
+              contactId: messages.contactId,
+            })
             .from(messages)
             .where(eq(messages.waMessageId, s.waMessageId))
             .for('update');
@@ -129,6 +204,19 @@ export function createCrmRecordActivities(db: Db) {
             })
             .where(eq(messages.id, row.id));
           updated++;
+          // The conversation's outcome follows its latest outbound message.
+          if (row.direction === 'out') {
+            await tx
+              .update(conversations)
+              .set({ lastOutboundStatus: next, lastOutboundErrorCode: next === 'failed' ? (s.errorCode ?? null) : null, updatedAt: new Date() })
+              .where(
+                and(
+                  eq(conversations.id, row.conversationId),
+                  sql`not exists (select 1 from ${messages} m where m.conversation_id = ${row.conversationId}
+                        and m.direction = 'out' and m.sent_at > (select sent_at from ${messages} where id = ${row.id}))`,
+                ),
+              );
+          }
         });
       }
       return { updated };

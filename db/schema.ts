@@ -123,6 +123,9 @@ export const conversations = pgTable(
     paused: boolean('paused').notNull().default(false),
     lastInboundAt: ts('last_inbound_at'),
     lastOutboundAt: ts('last_outbound_at'),
+    /** Delivery outcome of our latest outbound message: sent | delivered | read | failed. */
+    lastOutboundStatus: text('last_outbound_status'),
+    lastOutboundErrorCode: integer('last_outbound_error_code'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -3,11 +3,17 @@
 // Statuses: signal the conversation of the message they report on; never start one for an unknown id.
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db } from '../db/client.js';
-import { conversations, interactionEvents, messages } from '../db/schema.js';
-import { conversationWorkflowId, type InboundEvent, type InboundMessageEvent, type StatusEvent } from '../whatsapp/events.js';
+import { contactIdentities, conversations, interactionEvents, messages } from '../db/schema.js';
+import {
+  conversationWorkflowId,
+  type InboundEvent,
+  type InboundMessageEvent,
+  type SenderIdentity,
+  type StatusEvent,
+} from '../whatsapp/events.js';
 import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/messages.js';
 
 export class TemporalUnavailableError extends Error {
@@ -53,6 +59,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   const limit = pLimit(deps.concurrency ?? 16);
   const result: DispatchResult = { conversations: 0, messages: 0, statuses: 0, orphans: 0 };
 
+  const known = await knownConversations(deps.db, events);
   // Messages, grouped per conversation in body order; one signal per conversation.
   const byConversation = new Map<string, { phoneNumberId: string; events: InboundEvent[]; waId?: string }>();
   const orphanMessages: InboundMessageEvent[] = [];
@@ -66,7 +73,12 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
       orphanMessages.push(ev);
       continue;
     }
-    const id = conversationWorkflowId(ev.phoneNumberId, ev.sender);
+    const id = known.lookup(ev.phoneNumberId, ev.sender) ?? conversationWorkflowId(ev.phoneNumberId, ev.sender);
+    // A number change in this body: the new number's messages (here or later) join this conversation.
+    if (ev.newWaId) known.remember(ev.phoneNumberId, { waId: ev.newWaId }, id);
+    if (ev.newUserId) known.remember(ev.phoneNumberId, { userId: ev.newUserId }, id);
+    // Both ids in one message: a later message with either one finds this conversation.
+    known.remember(ev.phoneNumberId, ev.sender, id);
     const group = byConversation.get(id) ?? { phoneNumberId: ev.phoneNumberId, events: [], waId: ev.sender.waId };
     group.events.push(ev);
     byConversation.set(id, group);
@@ -81,10 +93,10 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(inArray(messages.waMessageId, ids));
-    const known = new Map(rows.map((r) => [r.waMessageId, r]));
+    const byMessage = new Map(rows.map((r) => [r.waMessageId, r]));
     const orphanRows: (typeof interactionEvents.$inferInsert)[] = [];
     for (const s of statuses) {
-      const row = known.get(s.waMessageId);
+      const row = byMessage.get(s.waMessageId);
       if (!row) {
         orphanRows.push({
           idempotencyKey: `status:${s.waMessageId}:${s.status}`,
@@ -156,4 +168,53 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   }
   result.conversations = byConversation.size;
   return result;
+}
+
+/**
+ * Every WhatsApp identity a contact is known by (wa_id, user_id, an old number) leads to that
+ * contact's existing conversation with the same business number, so one buyer keeps one workflow.
+ */
+async function knownConversations(db: Db, events: InboundEvent[]) {
+  const key = (phoneNumberId: string, kind: string, value: string) => `${phoneNumberId}|${kind}|${value}`;
+  const map = new Map<string, string>();
+  const wanted = new Map<string, { kind: string; value: string }>();
+  const phoneNumberIds = new Set<string>();
+  for (const ev of events) {
+    if (ev.kind !== 'message') continue;
+    phoneNumberIds.add(ev.phoneNumberId);
+    if (ev.sender.waId) wanted.set(`wa_id|${ev.sender.waId}`, { kind: 'wa_id', value: ev.sender.waId });
+    if (ev.sender.userId) wanted.set(`user_id|${ev.sender.userId}`, { kind: 'user_id', value: ev.sender.userId });
+  }
+  if (wanted.size > 0) {
+    const ids = [...wanted.values()];
+    const rows = await db
+      .select({ kind: contactIdentities.kind, value: contactIdentities.value, workflowId: conversations.workflowId, phoneNumberId: conversations.phoneNumberId })
+      .from(contactIdentities)
+      .innerJoin(conversations, eq(conversations.contactId, contactIdentities.contactId))
+      .where(
+        and(
+          eq(contactIdentities.channel, 'whatsapp'),
+          inArray(contactIdentities.value, ids.map((i) => i.value)),
+          inArray(conversations.phoneNumberId, [...phoneNumberIds]),
+        ),
+      )
+      .orderBy(asc(conversations.createdAt));
+    // Oldest conversation wins: the one the contact's history started in.
+    for (const r of rows) {
+      const k = key(r.phoneNumberId, r.kind, r.value);
+      if (!map.has(k)) map.set(k, r.workflowId);
+    }
+  }
+  return {
+    lookup(phoneNumberId: string, sender: SenderIdentity): string | undefined {
+      return (
+        (sender.waId ? map.get(key(phoneNumberId, 'wa_id', sender.waId)) : undefined) ??
+        (sender.userId ? map.get(key(phoneNumberId, 'user_id', sender.userId)) : undefined)
+      );
+    },
+    remember(phoneNumberId: string, sender: SenderIdentity, workflowId: string): void {
+      if (sender.waId && !map.has(key(phoneNumberId, 'wa_id', sender.waId))) map.set(key(phoneNumberId, 'wa_id', sender.waId), workflowId);
+      if (sender.userId && !map.has(key(phoneNumberId, 'user_id', sender.userId))) map.set(key(phoneNumberId, 'user_id', sender.userId), workflowId);
+    },
+  };
 }

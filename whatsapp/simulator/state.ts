@@ -1,0 +1,223 @@
+// The simulator's memory: what was sent, which failures are armed, ids. Plain and synchronous.
+import { randomBytes } from 'node:crypto';
+import { codeInfo, httpStatusForCode } from '../graph-errors.js';
+
+export interface SentMessage {
+  /** 1, 2, 3... in arrival order; `GET /__sim/sent?since=<seq>` returns the later ones. */
+  seq: number;
+  id: string;
+  phoneNumberId: string;
+  /** Where it went: the digits of `to`, else the `recipient` user id. */
+  to: string;
+  waId?: string;
+  userId?: string;
+  type: string;
+  /** The readable text: text body, interactive body, template name and parameters. */
+  text: string | null;
+  /** The request body as received. */
+  body: Record<string, unknown>;
+  at: string;
+  /** Statuses posted to the engine so far (sent, delivered, read, failed). */
+  statuses: string[];
+  /** Set when the message was made to fail through a `failed` status webhook. */
+  failedCode?: number;
+}
+
+export interface ReadReceipt {
+  phoneNumberId: string;
+  messageId: string;
+  typingIndicator: boolean;
+  at: string;
+}
+
+export interface FailOptions {
+  /** How many sends fail (default 1). */
+  times?: number;
+  /** Only sends to this wa_id / phone (digits compared) or user id. */
+  to?: string;
+  /** HTTP status of the error answer (default: what Meta documents for the code). */
+  httpStatus?: number;
+  /**
+   * `response` (default): the send itself answers with the Graph error.
+   * `status`: the send succeeds (a wamid) and a `failed` status webhook carries the error, as
+   * Meta does for 131047, 131026, 131049, 131050...
+   */
+  mode?: 'response' | 'status';
+  /** Error message / details override. */
+  message?: string;
+  details?: string;
+}
+
+export interface FailureRule {
+  code: number;
+  remaining: number;
+  to?: string;
+  httpStatus: number;
+  mode: 'response' | 'status';
+  message: string;
+  details: string;
+}
+
+const DETAILS: Record<number, string> = {
+  100: 'Invalid parameter',
+  130429: 'Cloud API message throughput has been reached.',
+  131026: 'Message Undeliverable.',
+  131047: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  131048: 'Message failed to send because there are restrictions on how many messages can be sent from this phone number.',
+  131049: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+  131050: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+  131056: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.',
+  190: 'Invalid OAuth access token - Cannot parse access token',
+};
+
+export function errorTitle(code: number): string {
+  return codeInfo(code)?.title ?? 'Error';
+}
+
+export function errorDetails(code: number): string {
+  return DETAILS[code] ?? errorTitle(code);
+}
+
+export function fbtraceId(): string {
+  return `A${randomBytes(11).toString('base64url')}`;
+}
+
+/** A Graph API error body, as Meta answers. */
+export function graphErrorBody(code: number, opts: { message?: string; details?: string; subcode?: number } = {}): Record<string, unknown> {
+  const error: Record<string, unknown> = {
+    message: `(#${code}) ${opts.message ?? errorTitle(code)}`,
+    type: 'OAuthException',
+    code,
+    error_data: { messaging_product: 'whatsapp', details: opts.details ?? errorDetails(code) },
+    fbtrace_id: fbtraceId(),
+  };
+  if (opts.subcode !== undefined) error.error_subcode = opts.subcode;
+  return { error };
+}
+
+const digits = (s: string): string => s.replace(/\D/g, '');
+
+export class SimulatorState {
+  #seq = 0;
+  #sent: SentMessage[] = [];
+  #reads: ReadReceipt[] = [];
+  #rules: FailureRule[] = [];
+  autoRead = true;
+
+  newMessageId(): string {
+    // Real wamids are base64 of a protobuf; these only need to be unique and look the part.
+    return `wamid.SIM${Date.now().toString(36).toUpperCase()}${randomBytes(9).toString('base64url')}`;
+  }
+
+  record(m: Omit<SentMessage, 'seq' | 'statuses'>): SentMessage {
+    const sent: SentMessage = { ...m, seq: ++this.#seq, statuses: [] };
+    this.#sent.push(sent);
+    return sent;
+  }
+
+  recordRead(r: ReadReceipt): void {
+    this.#reads.push(r);
+  }
+
+  sent(filter: { since?: number; to?: string } = {}): SentMessage[] {
+    return this.#sent.filter(
+      (m) => (filter.since === undefined || m.seq > filter.since) && (filter.to === undefined || matches(filter.to, m)),
+    );
+  }
+
+  find(id: string): SentMessage | undefined {
+    return this.#sent.find((m) => m.id === id);
+  }
+
+  reads(): ReadReceipt[] {
+    return [...this.#reads];
+  }
+
+  failNext(code: number, opts: FailOptions = {}): FailureRule {
+    if (!Number.isInteger(code) || code < 0) throw new Error('failNext: code must be a Graph error code');
+    const times = opts.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) throw new Error('failNext: times must be a positive integer');
+    const rule: FailureRule = {
+      code,
+      remaining: times,
+      httpStatus: opts.httpStatus ?? httpStatusForCode(code),
+      mode: opts.mode ?? 'response',
+      message: opts.message ?? errorTitle(code),
+      details: opts.details ?? errorDetails(code),
+    };
+    if (opts.to !== undefined) rule.to = opts.to;
+    this.#rules.push(rule);
+    return rule;
+  }
+
+  /** The armed failure for a send to this recipient, consumed. */
+  takeFailure(recipient: { waId?: string; userId?: string }): FailureRule | undefined {
+    const i = this.#rules.findIndex((r) => r.to === undefined || matches(r.to, recipient));
+    if (i < 0) return undefined;
+    const rule = this.#rules[i]!;
+    rule.remaining--;
+    if (rule.remaining <= 0) this.#rules.splice(i, 1);
+    return { ...rule };
+  }
+
+  pendingFailures(): FailureRule[] {
+    return this.#rules.map((r) => ({ ...r }));
+  }
+
+  reset(): void {
+    this.#sent = [];
+    this.#reads = [];
+    this.#rules = [];
+    this.autoRead = true;
+  }
+}
+
+function matches(to: string, r: { waId?: string; userId?: string }): boolean {
+  if (r.userId !== undefined && to === r.userId) return true;
+  const d = digits(to);
+  return d.length > 0 && r.waId !== undefined && d === digits(r.waId);
+}
+
+/** A short readable text of a send payload (for logs, the chat CLI). */
+export function readableText(body: Record<string, unknown>): string | null {
+  const type = typeof body.type === 'string' ? body.type : 'text';
+  const part = body[type] as Record<string, any> | undefined;
+  if (!part || typeof part !== 'object') return null;
+  switch (type) {
+    case 'text':
+      return typeof part.body === 'string' ? part.body : null;
+    case 'template': {
+      const params: string[] = [];
+      for (const c of Array.isArray(part.components) ? part.components : []) {
+        for (const p of Array.isArray(c?.parameters) ? c.parameters : []) {
+          if (p?.type === 'text' && typeof p.text === 'string') params.push(p.text);
+          else if (p?.type === 'currency') params.push(String(p.currency?.fallback_value ?? ''));
+          else if (p?.type === 'date_time') params.push(String(p.date_time?.fallback_value ?? ''));
+        }
+      }
+      return `[template ${part.name}/${part.language?.code}]${params.length ? ` ${params.join(' | ')}` : ''}`;
+    }
+    case 'interactive': {
+      const body = typeof part.body?.text === 'string' ? part.body.text : '';
+      if (part.type === 'button') {
+        const titles = (Array.isArray(part.action?.buttons) ? part.action.buttons : []).map((b: any) => `[${b?.reply?.title}]`);
+        return `${body} ${titles.join(' ')}`.trim();
+      }
+      if (part.type === 'list') {
+        const rows: string[] = [];
+        for (const s of Array.isArray(part.action?.sections) ? part.action.sections : [])
+          for (const r of Array.isArray(s?.rows) ? s.rows : []) rows.push(`- ${r?.title}`);
+        return `${body}\n[${part.action?.button}]\n${rows.join('\n')}`;
+      }
+      return body || null;
+    }
+    case 'image':
+    case 'video':
+    case 'document':
+      return typeof part.caption === 'string' ? part.caption : `[${type}]`;
+    case 'reaction':
+      return typeof part.emoji === 'string' ? part.emoji : null;
+    default:
+      return `[${type}]`;
+  }
+}
