@@ -131,8 +131,14 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   }
 
   const { client } = deps;
+  // The SDK retries an unavailable server inside the deadline; this bounds the whole hand-over
+  // whatever it does, so the webhook can answer 503 in time.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('deadline exceeded handing events to Temporal')), Math.max(0, deadline - Date.now()));
+  });
   try {
-    await Promise.all(
+    await Promise.race([timeout, Promise.all(
       [...byConversation].map(([workflowId, group]) =>
         limit(() =>
           client.connection.withDeadline(deadline, async () => {
@@ -162,9 +168,11 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
           }),
         ),
       ),
-    );
+    )]);
   } catch (err) {
     throw new TemporalUnavailableError(err);
+  } finally {
+    clearTimeout(timer);
   }
   result.conversations = byConversation.size;
   return result;

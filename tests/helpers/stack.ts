@@ -26,8 +26,8 @@ export interface Stack {
 
 const silentLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
 
-export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack> {
-  const address = inject('temporalAddress');
+export async function startStack(opts: { worker?: boolean; address?: string } = {}): Promise<Stack> {
+  const address = opts.address ?? inject('temporalAddress');
   const db = await createTestDb();
   const taskQueue = `tq-${randomBytes(6).toString('hex')}`;
   const runner = new WorkerRunner({
@@ -38,7 +38,8 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
     log: silentLog,
   });
   if (opts.worker !== false) runner.start();
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+  // Lazy, as in production: the app must come up and answer even while Temporal is away.
+  const client = new Client({ connection: Connection.lazy({ address, connectTimeout: 2000 }), namespace: 'default' });
   const appSecret = randomBytes(16).toString('hex');
   const apiToken = `tok_${randomBytes(12).toString('hex')}`;
   const app = await buildApp({
