@@ -1,14 +1,20 @@
 // Every activity the worker registers, built from its dependencies.
 import type { Db } from '../db/client.js';
+import type { GraphClient } from '../whatsapp/graph-client.js';
 import { createCrmRecordActivities } from './crm-records.js';
+import { createWhatsAppSendActivities } from './whatsapp-send.js';
 
 export interface ActivityDeps {
   db: Db;
+  /** The Graph API (Meta, or the local simulator). None: sends fail with a clear non-retryable error. */
+  graph?: GraphClient;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const crm = createCrmRecordActivities(deps.db);
   return {
-    ...createCrmRecordActivities(deps.db),
+    ...crm,
+    ...createWhatsAppSendActivities(deps.graph, crm),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { registerBearerAuth } from './auth.js';
 import { errorHandler, sendError } from './errors.js';
+import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal });
+      await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal });
       await api.register(messageRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },

@@ -6,7 +6,8 @@ import { createActivities } from '../activities/index.js';
 import { EmbeddedStoreError, openDatabase, type DbHandle } from '../db/client.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
+import { createLogger, graphClientFor, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
+import { startSimulator } from '../whatsapp/simulator/server.js';
 import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
 import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
 import { ensureSearchAttributesAt } from './temporal-setup.js';
@@ -102,11 +103,24 @@ async function main() {
     const added = await ensureSearchAttributesAt(address, config.temporal.namespace);
     if (added.length > 0) say(`registered search attributes: ${added.join(', ')}`);
 
+    // No Meta account configured: the local Graph API simulator stands in, so the loop is whole.
+    let simulatorUrl: string | undefined;
+    if (!config.whatsapp.accessToken && !config.whatsapp.apiBaseUrl) {
+      const sim = await startSimulator({
+        port: config.whatsapp.simulatorPort,
+        appSecret: config.whatsapp.appSecrets[0]!,
+        webhookUrl: `http://127.0.0.1:${config.port}/webhooks/whatsapp`,
+        log: () => {},
+      });
+      simulatorUrl = sim.url;
+      cleanup.push(() => sim.close());
+    }
+
     runner = new WorkerRunner({
       address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities({ db: db.db }),
+      activities: createActivities({ db: db.db, graph: graphClientFor(config, simulatorUrl) }),
       log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
       identity: `threadline-dev@${hostname()}:${process.pid}`,
     });
@@ -148,6 +162,7 @@ async function main() {
     say(`  Webhook      ${base}/webhooks/whatsapp`);
     say(`  API docs     ${base}/docs`);
     if (uiUrl) say(`  Temporal UI  ${uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+    if (simulatorUrl) say(`  WhatsApp     simulator at ${simulatorUrl} (no WHATSAPP_ACCESS_TOKEN); try: npm run chat -- --from +966501234567`);
     say(`  Temporal     ${address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`);
     if (config.generated.length > 0) {
       say('');

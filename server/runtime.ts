@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import type { Config } from './config.js';
+import { GraphClient } from '../whatsapp/graph-client.js';
 
 export function createLogger(level: string) {
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
@@ -54,4 +55,12 @@ export function onShutdownSignals(stop: (signal: string) => Promise<void>, force
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   process.on('SIGHUP', handler);
+}
+
+/** The Graph API client from configuration: Meta's when a token is set, else the given simulator. */
+export function graphClientFor(config: Pick<Config, 'whatsapp'>, simulatorUrl?: string): GraphClient | undefined {
+  const { accessToken, apiBaseUrl } = config.whatsapp;
+  if (accessToken) return new GraphClient({ baseUrl: apiBaseUrl ?? 'https://graph.facebook.com', accessToken });
+  const base = apiBaseUrl ?? simulatorUrl;
+  return base ? new GraphClient({ baseUrl: base, accessToken: 'simulator' }) : undefined;
 }

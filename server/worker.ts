@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { createActivities } from '../activities/index.js';
 import { openPostgres } from '../db/client.js';
 import { ConfigError, loadConfig, REQUIRED } from './config.js';
-import { createLogger, onShutdownSignals } from './runtime.js';
+import { createLogger, graphClientFor, onShutdownSignals } from './runtime.js';
 import { WorkerRunner } from './worker-runner.js';
 
 async function main() {
@@ -14,10 +14,11 @@ async function main() {
     address: config.temporal.address!,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ db: db.db }),
+    activities: createActivities({ db: db.db, graph: graphClientFor(config) }),
     log,
     identity: `threadline-worker@${hostname()}:${process.pid}`,
   });
+  if (!config.whatsapp.accessToken) log.warn('WHATSAPP_ACCESS_TOKEN is not set: this worker cannot send WhatsApp messages');
   runner.start();
   onShutdownSignals(async () => {
     await runner.stop();

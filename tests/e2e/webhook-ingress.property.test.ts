@@ -34,7 +34,7 @@ const messageArb = fc.record({
   seq: fc.nat(),
 });
 
-function build(ms: fc.RecordValue<any>[], withStatus: boolean) {
+function build(ms: any[], withStatus: boolean) {
   run++;
   const messagesOut = ms.map((m, i) => {
     if (m.mutation === 'null_message') return null;

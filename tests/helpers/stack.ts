@@ -8,6 +8,8 @@ import { createActivities } from '../../activities/index.js';
 import { buildApp } from '../../server/app.js';
 import { temporalCheck } from '../../server/runtime.js';
 import { WorkerRunner } from '../../server/worker-runner.js';
+import { GraphClient } from '../../whatsapp/graph-client.js';
+import { startSimulator, type Simulator } from '../../whatsapp/simulator/server.js';
 import { createTestDb, type TestDb } from './db.js';
 
 export interface Stack {
@@ -16,6 +18,7 @@ export interface Stack {
   db: TestDb;
   client: Client;
   runner: WorkerRunner;
+  simulator: Simulator;
   taskQueue: string;
   appSecret: string;
   apiToken: string;
@@ -26,21 +29,25 @@ export interface Stack {
 
 const silentLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
 
-export async function startStack(opts: { worker?: boolean; address?: string } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { worker?: boolean; address?: string; statusDelaysMs?: { sent?: number; delivered?: number; read?: number } } = {},
+): Promise<Stack> {
   const address = opts.address ?? inject('temporalAddress');
   const db = await createTestDb();
   const taskQueue = `tq-${randomBytes(6).toString('hex')}`;
+  const appSecret = randomBytes(16).toString('hex');
+  // The only stand-in: Meta's Graph API, as a real local HTTP server that posts signed statuses back.
+  const simulator = await startSimulator({ port: 0, appSecret, webhookUrl: null, statusDelaysMs: opts.statusDelaysMs });
   const runner = new WorkerRunner({
     address,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ db: db.db }),
+    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test' }) }),
     log: silentLog,
   });
   if (opts.worker !== false) runner.start();
   // Lazy, as in production: the app must come up and answer even while Temporal is away.
   const client = new Client({ connection: Connection.lazy({ address, connectTimeout: 2000 }), namespace: 'default' });
-  const appSecret = randomBytes(16).toString('hex');
   const apiToken = `tok_${randomBytes(12).toString('hex')}`;
   const app = await buildApp({
     db: db.db,
@@ -60,6 +67,7 @@ export async function startStack(opts: { worker?: boolean; address?: string } = 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
+  simulator.setWebhookUrl(`${baseUrl}/webhooks/whatsapp`);
   if (opts.worker !== false) {
     if (!(await runner.waitUntilRunning(60_000))) throw new Error(`the worker did not start (state ${runner.state})`);
   }
@@ -70,6 +78,7 @@ export async function startStack(opts: { worker?: boolean; address?: string } = 
     db,
     client,
     runner,
+    simulator,
     taskQueue,
     appSecret,
     apiToken,
@@ -85,6 +94,7 @@ export async function startStack(opts: { worker?: boolean; address?: string } = 
     async stop() {
       await app.close();
       await runner.stop();
+      await simulator.close();
       await client.connection.close();
       await db.drop();
     },

@@ -159,6 +159,17 @@ export class ConversationState {
     this.snap.urgency = urgency;
   }
 
+  validateReply(text: unknown): void {
+    if (typeof text !== 'string' || text.trim().length === 0) throw new StateError('text is required', 'invalid');
+    if ([...text].length > 4096) throw new StateError('text is longer than 4096 characters', 'invalid');
+    if (!this.snap.conversationId || (!this.snap.waId && !this.snap.userId)) {
+      throw new StateError('the conversation has no recorded buyer to reply to yet');
+    }
+  }
+  repliedAt(at: string): void {
+    this.snap.lastOutboundAt = at;
+  }
+
   validateClose(): void {
     if (this.snap.status === 'resolved') throw new StateError('conversation is already resolved');
   }

@@ -1,6 +1,7 @@
 // The `conversation` workflow: one per buyer thread with one business number.
 // Thin wiring: state and transitions live in ConversationState, decisions in ../policy.
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -37,6 +38,12 @@ import { describeConversation } from './summary.js';
 const crm = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Sends: retried with backoff on rate limits and outages, a few times only (the agent is waiting). */
+const whatsapp = proxyActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
 /** A resolved conversation with nothing new for this long completes; the next message starts a fresh run. */
@@ -94,9 +101,47 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       throw ApplicationFailure.create({ message: 'follow-up rules are not available yet', type: 'not_implemented', nonRetryable: true });
     },
   );
-  setHandler(sendReplyUpdate, () => {
-    throw ApplicationFailure.create({ message: 'sending replies is not available yet', type: 'not_implemented', nonRetryable: true });
-  });
+  // Handlers that call activities run one at a time, in arrival order.
+  let lock: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  };
+  setHandler(
+    sendReplyUpdate,
+    (args) =>
+      serialised(async () => {
+        const s = state.snapshot();
+        try {
+          const sent = await whatsapp.sendText({
+            conversationId: s.conversationId!,
+            phoneNumberId: input.phoneNumberId,
+            to: { waId: s.waId, userId: s.userId },
+            text: args.text,
+            sentBy: args.by ?? 'agent',
+          });
+          state.repliedAt(new Date(Date.now()).toISOString());
+          dirty = true;
+          return sent;
+        } catch (err) {
+          // Only ApplicationFailure may leave a handler: pass the Graph failure's type and code on.
+          const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+          throw ApplicationFailure.create({
+            message: cause?.message ?? (err as Error).message,
+            type: cause?.type ?? 'SendFailed',
+            details: cause?.details ?? [],
+            nonRetryable: true,
+          });
+        }
+      }),
+    {
+      validator: (args) =>
+        guard(() => {
+          state.validateReply(args?.text);
+        }),
+    },
+  );
 
   for (;;) {
     const ready = () => state.hasPending() || dirty;

@@ -1,0 +1,43 @@
+// Sends through the Graph API and records what was accepted. Graph errors arrive as typed
+// ApplicationFailures (whatsapp/graph-errors.ts): retryable ones are retried by Temporal with
+// backoff, non-retryable ones (131047 outside the window, 131026 undeliverable, ...) reach the
+// workflow with their code so it can take another path.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { GraphClient } from '../whatsapp/graph-client.js';
+import type { createCrmRecordActivities } from './crm-records.js';
+
+export interface SendTextInput {
+  conversationId: string;
+  phoneNumberId: string;
+  to: { waId?: string | null; userId?: string | null };
+  text: string;
+  replyTo?: string;
+  /** Agent id, or 'automation'. */
+  sentBy: string;
+}
+
+export function createWhatsAppSendActivities(graph: GraphClient | undefined, crm: ReturnType<typeof createCrmRecordActivities>) {
+  return {
+    async sendText(input: SendTextInput): Promise<{ waMessageId: string }> {
+      if (!graph) {
+        throw ApplicationFailure.nonRetryable('no WhatsApp Graph API is configured for this worker (WHATSAPP_ACCESS_TOKEN)', 'NotConfigured');
+      }
+      const to = { ...(input.to.waId ? { waId: input.to.waId } : {}), ...(input.to.userId ? { userId: input.to.userId } : {}) };
+      const signal = Context.current().cancellationSignal;
+      const sent = await graph.sendText(input.phoneNumberId, to, input.text, {
+        ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+        signal,
+      });
+      await crm.recordOutbound({
+        conversationId: input.conversationId,
+        waMessageId: sent.waMessageId,
+        type: 'text',
+        text: input.text,
+        at: new Date().toISOString(),
+        raw: sent.raw,
+        sentBy: input.sentBy,
+      });
+      return { waMessageId: sent.waMessageId };
+    },
+  };
+}
