@@ -7,6 +7,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -188,6 +189,62 @@ export const interactionEvents = pgTable(
     index('interaction_events_conversation_idx').on(t.conversationId, t.at),
   ],
 );
+
+/** A merge of one contact into another: the audit row, and what makes a second merge a no-op. */
+export const contactMerges = pgTable(
+  'contact_merges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    survivorId: uuid('survivor_id')
+      .notNull()
+      .references(() => contacts.id),
+    mergedId: uuid('merged_id')
+      .notNull()
+      .references(() => contacts.id),
+    /** Rows moved per table, and the merged contact's fields as they were. */
+    moved: jsonb('moved').notNull().default(sql`'{}'::jsonb`),
+    mergedBy: text('merged_by'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('contact_merges_merged_uq').on(t.mergedId)],
+);
+
+/** Two contacts that may be one person: exact matches are linked automatically, fuzzy ones wait here. */
+export const duplicateCandidates = pgTable(
+  'duplicate_candidates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Ordered pair (a < b) so a pair is stored once per reason. */
+    contactA: uuid('contact_a')
+      .notNull()
+      .references(() => contacts.id),
+    contactB: uuid('contact_b')
+      .notNull()
+      .references(() => contacts.id),
+    score: real('score').notNull(),
+    reason: text('reason').notNull(),
+    status: text('status').notNull().default('open'), // open | merged | dismissed
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('duplicate_candidates_pair_uq').on(t.contactA, t.contactB, t.reason),
+    index('duplicate_candidates_status_idx').on(t.status, t.score),
+  ],
+);
+
+/** A CSV import of contacts: progress and per-row errors. */
+export const contactImports = pgTable('contact_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  status: text('status').notNull().default('running'), // running | done | failed
+  total: integer('total').notNull().default(0),
+  processed: integer('processed').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+  defaultCountry: text('default_country'),
+  createdAt: createdAt(),
+  finishedAt: ts('finished_at'),
+});
 
 export const agentsRelations = relations(agents, ({ many }) => ({
   contacts: many(contacts),
