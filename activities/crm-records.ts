@@ -64,7 +64,8 @@ export function createCrmRecordActivities(db: Db) {
           .select({ contactId: conversations.contactId })
           .from(conversations)
           .where(eq(conversations.workflowId, input.workflowId));
-        const contactId = existing?.contactId ?? (await resolveSenderContact(tx, first));
+        const resolved = existing ? undefined : await resolveSenderContact(tx, first);
+        const contactId = existing?.contactId ?? resolved!.contactId;
         const [conv] = await tx
           .insert(conversations)
           .values({
@@ -115,6 +116,25 @@ export function createCrmRecordActivities(db: Db) {
           await tx
             .insert(contactIdentities)
             .values(ids.map((i) => ({ contactId: conv!.contactId, channel: 'whatsapp', ...i })))
+            .onConflictDoNothing();
+        }
+        if (resolved && resolved.matchedBy !== 'identity') {
+          await tx
+            .insert(interactionEvents)
+            .values({
+              idempotencyKey: `identity:${contactId}:${resolved.matchedBy}:${first.waId ?? first.userId}`,
+              conversationId,
+              contactId,
+              kind: 'identity',
+              payload: {
+                matchedBy: resolved.matchedBy,
+                reasons: [
+                  resolved.matchedBy === 'created'
+                    ? `new contact for ${first.waId ?? first.userId}`
+                    : `${first.waId} matched an existing contact by another form of the same number`,
+                ],
+              },
+            })
             .onConflictDoNothing();
         }
         return { contactId: conv!.contactId, conversationId, stored: stored.length };

@@ -1,6 +1,7 @@
 // Every activity the worker registers, built from its dependencies.
 import type { Db } from '../db/client.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
+import { createContextActivities } from './context.js';
 import { createCrmRecordActivities } from './crm-records.js';
 import { createWhatsAppSendActivities } from './whatsapp-send.js';
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   const crm = createCrmRecordActivities(deps.db);
   return {
     ...crm,
+    ...createContextActivities(deps.db),
     ...createWhatsAppSendActivities(deps.graph, crm),
   };
 }

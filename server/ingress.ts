@@ -15,6 +15,7 @@ import {
   type StatusEvent,
 } from '../whatsapp/events.js';
 import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/messages.js';
+import { phoneVariants } from '../workflows/policy/phone.js';
 
 export class TemporalUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -190,7 +191,8 @@ async function knownConversations(db: Db, events: InboundEvent[]) {
   for (const ev of events) {
     if (ev.kind !== 'message') continue;
     phoneNumberIds.add(ev.phoneNumberId);
-    if (ev.sender.waId) wanted.set(`wa_id|${ev.sender.waId}`, { kind: 'wa_id', value: ev.sender.waId });
+    // Other forms of the number (Brazil's ninth digit, Mexico's 521/52...) lead to the same buyer.
+    if (ev.sender.waId) for (const v of phoneVariants(ev.sender.waId)) wanted.set(`wa_id|${v}`, { kind: 'wa_id', value: v });
     if (ev.sender.userId) wanted.set(`user_id|${ev.sender.userId}`, { kind: 'user_id', value: ev.sender.userId });
   }
   if (wanted.size > 0) {
@@ -215,10 +217,15 @@ async function knownConversations(db: Db, events: InboundEvent[]) {
   }
   return {
     lookup(phoneNumberId: string, sender: SenderIdentity): string | undefined {
-      return (
+      const exact =
         (sender.waId ? map.get(key(phoneNumberId, 'wa_id', sender.waId)) : undefined) ??
-        (sender.userId ? map.get(key(phoneNumberId, 'user_id', sender.userId)) : undefined)
-      );
+        (sender.userId ? map.get(key(phoneNumberId, 'user_id', sender.userId)) : undefined);
+      if (exact || !sender.waId) return exact;
+      for (const v of phoneVariants(sender.waId)) {
+        const found = map.get(key(phoneNumberId, 'wa_id', v));
+        if (found) return found;
+      }
+      return undefined;
     },
     remember(phoneNumberId: string, sender: SenderIdentity, workflowId: string): void {
       if (sender.waId && !map.has(key(phoneNumberId, 'wa_id', sender.waId))) map.set(key(phoneNumberId, 'wa_id', sender.waId), workflowId);

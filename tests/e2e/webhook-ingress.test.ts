@@ -60,7 +60,10 @@ async function normalizedState(s: Stack) {
   return {
     messages: msgs.map((m) => [m.waMessageId, m.direction, m.type, m.text, m.status, m.errorCode, contactKey.get(m.contactId), JSON.stringify(m.raw)]),
     contacts: [...new Set(contactKey.values())].sort(),
-    events: events.map((e) => [e.kind, e.idempotencyKey]),
+    // Keys may hold a contact's generated id: compare by the contact's identities instead.
+    events: events
+      .map((e) => [e.kind, e.idempotencyKey.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => contactKey.get(id) ?? 'id')])
+      .sort((x, y) => x.join().localeCompare(y.join())),
     conversations: convs.map((c) => [c.sender, contactKey.get(c.contactId), c.status]).sort(),
   };
 }

@@ -1,6 +1,7 @@
 // The conversation workflow's public surface: one module, imported by the workflow and the server.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { ConversationContext } from '../../activities/context.js';
 import type { InboundEvent } from '../../whatsapp/events.js';
 
 export const WORKFLOW_TYPE = 'conversation';
@@ -26,6 +27,8 @@ export interface ConversationSnapshot {
   messagesSeen: number;
   /** Events received but not yet written to the CRM. */
   pending: number;
+  /** What came before (step 3): contact, company, deal, history, reply-latency profile. */
+  context?: ConversationContext | null;
 }
 
 /** Webhook -> workflow: messages and delivery statuses, in the order they were in the body. */

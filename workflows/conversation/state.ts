@@ -1,5 +1,6 @@
 // Conversation state and its transitions: a plain class, deterministic, unit-tested without Temporal.
 import type { InboundEvent } from '../../whatsapp/events.js';
+import type { ConversationContext } from '../../activities/context.js';
 import type {
   CarriedState,
   ConversationSnapshot,
@@ -153,6 +154,12 @@ export class ConversationState {
     if (args.assignee !== undefined) this.snap.assignee = args.assignee;
     if (args.team !== undefined) this.snap.team = args.team;
     this.snap.takenOverBy = null;
+  }
+
+  /** The latest context summary (bounded in size by the context activity). */
+  setContext(context: ConversationContext): void {
+    this.snap.context = context;
+    if (!this.snap.contactId) this.snap.contactId = context.contact.id;
   }
 
   setUrgency(urgency: Urgency): void {

@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -160,6 +161,10 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       if (msgs.length > 0) {
         const r = await crm.recordInbound({ workflowId: info.workflowId, phoneNumberId: input.phoneNumberId, messages: msgs });
         ids = { conversationId: r.conversationId, contactId: r.contactId };
+        // Step 3: context for this turn's decisions (added after v1 histories: patched).
+        if (patched('context-v1')) {
+          state.setContext(await crm.loadContext({ conversationId: r.conversationId, contactId: r.contactId }));
+        }
       }
       if (statuses.length > 0) {
         await crm.recordStatuses({ conversationId: state.snapshot().conversationId, statuses });
