@@ -70,6 +70,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   const info = workflowInfo();
   const state = new ConversationState(info.workflowId, input.phoneNumberId, input.carried);
   let dirty = true; // read model and search attributes need a refresh
+  let lastWrittenState: string | undefined;
 
   setHandler(inboundSignal, (events) => {
     state.receive(events);
@@ -176,11 +177,12 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     if (dirty) {
       dirty = false;
       const s = state.snapshot();
-      if (s.conversationId) {
-        await crm.recordConversationState({
-          conversationId: s.conversationId,
-          fields: { status: s.status, assignee: s.assignee, team: s.team, urgency: s.urgency, paused: s.paused },
-        });
+      const fields = { status: s.status, assignee: s.assignee, team: s.team, urgency: s.urgency, paused: s.paused };
+      const key = JSON.stringify(fields);
+      // The read model is written when it changed (older histories wrote it every time: patched).
+      if (s.conversationId && (key !== lastWrittenState || !patched('skip-unchanged-state-v1'))) {
+        await crm.recordConversationState({ conversationId: s.conversationId, fields });
+        lastWrittenState = key;
       }
       upsertSearchAttributes([
         ...(s.contactId ? [{ key: SA.ContactId, value: s.contactId }] : []),
