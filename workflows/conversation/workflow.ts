@@ -8,6 +8,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -40,6 +41,18 @@ const crm = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * The same CRM writes as local activities: short database work run in the worker without a round
+ * trip through the server per call (a several-fold cut in latency per message). Histories from
+ * before this change used the remote form above: `crmFor()` picks by patch.
+ */
+const localCrm = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+const crmFor = () => (patched('local-crm-v1') ? localCrm : crm);
 
 /** Sends: retried with backoff on rate limits and outages, a few times only (the agent is waiting). */
 const whatsapp = proxyActivities<Activities>({
@@ -160,15 +173,15 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       const statuses = batch.filter((e): e is StatusEvent => e.kind === 'status');
       let ids: { conversationId?: string; contactId?: string } = {};
       if (msgs.length > 0) {
-        const r = await crm.recordInbound({ workflowId: info.workflowId, phoneNumberId: input.phoneNumberId, messages: msgs });
+        const r = await crmFor().recordInbound({ workflowId: info.workflowId, phoneNumberId: input.phoneNumberId, messages: msgs });
         ids = { conversationId: r.conversationId, contactId: r.contactId };
         // Step 3: context for this turn's decisions (added after v1 histories: patched).
         if (patched('context-v1')) {
-          state.setContext(await crm.loadContext({ conversationId: r.conversationId, contactId: r.contactId }));
+          state.setContext(await crmFor().loadContext({ conversationId: r.conversationId, contactId: r.contactId }));
         }
       }
       if (statuses.length > 0) {
-        await crm.recordStatuses({ conversationId: state.snapshot().conversationId, statuses });
+        await crmFor().recordStatuses({ conversationId: state.snapshot().conversationId, statuses });
       }
       state.recorded(batch.length, ids);
       dirty = true;
@@ -181,7 +194,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       const key = JSON.stringify(fields);
       // The read model is written when it changed (older histories wrote it every time: patched).
       if (s.conversationId && (key !== lastWrittenState || !patched('skip-unchanged-state-v1'))) {
-        await crm.recordConversationState({ conversationId: s.conversationId, fields });
+        await crmFor().recordConversationState({ conversationId: s.conversationId, fields });
         lastWrittenState = key;
       }
       upsertSearchAttributes([
