@@ -43,19 +43,25 @@ async function live(tx: Tx, contactId: string): Promise<string> {
   return id;
 }
 
-async function byIdentity(tx: Tx, ids: { kind: string; value: string }[]): Promise<string | undefined> {
+/** The contact holding any of these WhatsApp identities (oldest link first), and which ids it holds. */
+async function byIdentity(tx: Tx, ids: { kind: string; value: string }[]): Promise<{ contactId: string; complete: boolean } | undefined> {
   const rows = await tx
-    .select({ contactId: contactIdentities.contactId })
+    .select({ contactId: contactIdentities.contactId, kind: contactIdentities.kind, value: contactIdentities.value, mergedInto: contacts.mergedInto })
     .from(contactIdentities)
+    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
     .where(
       and(
         eq(contactIdentities.channel, 'whatsapp'),
         or(...ids.map((i) => and(eq(contactIdentities.kind, i.kind), eq(contactIdentities.value, i.value)))),
       ),
     )
-    .orderBy(asc(contactIdentities.createdAt))
-    .limit(1);
-  return rows[0] ? live(tx, rows[0].contactId) : undefined;
+    .orderBy(asc(contactIdentities.createdAt));
+  const first = rows[0];
+  if (!first) return undefined;
+  const contactId = first.mergedInto ? await live(tx, first.mergedInto) : first.contactId;
+  // Every id already linked to this very contact: nothing to write.
+  const complete = !first.mergedInto && ids.every((i) => rows.some((r) => r.contactId === contactId && r.kind === i.kind && r.value === i.value));
+  return { contactId, complete };
 }
 
 /** Contacts reachable under any form of the number: other wa_ids, typed phones. Oldest first. */
@@ -103,7 +109,8 @@ export async function resolveSenderContact(tx: Tx, sender: SenderIdentity): Prom
   const ids = whatsappIdentities(sender);
   if (ids.length === 0) throw new Error('sender has neither wa_id nor user_id');
 
-  let contactId = await byIdentity(tx, ids);
+  const known = await byIdentity(tx, ids);
+  let contactId = known?.contactId;
   let matchedBy: MatchedBy = 'identity';
   if (!contactId && sender.waId) {
     const candidates = await byPhoneVariants(tx, sender.waId);
@@ -131,14 +138,17 @@ export async function resolveSenderContact(tx: Tx, sender: SenderIdentity): Prom
     matchedBy = 'created';
   }
 
+  if (known?.complete && !sender.profileName) return { contactId, matchedBy };
   // Link every WhatsApp identity the message carries; a concurrent writer may have won a race.
-  const inserted = await tx
+  const inserted = known?.complete
+    ? ids.map(() => ({ id: '' }))
+    : await tx
     .insert(contactIdentities)
     .values(ids.map((i) => ({ contactId: contactId!, channel: 'whatsapp', kind: i.kind, value: i.value })))
     .onConflictDoNothing()
     .returning({ id: contactIdentities.id });
   if (matchedBy === 'created' && inserted.length < ids.length) {
-    const winner = await byIdentity(tx, ids);
+    const winner = (await byIdentity(tx, ids))?.contactId;
     if (winner && winner !== contactId) {
       await tx.delete(contactIdentities).where(eq(contactIdentities.contactId, contactId));
       await tx.delete(contacts).where(eq(contacts.id, contactId));

@@ -5,13 +5,14 @@
 // Exit 0 when every benchmark ran and reported no problem, 1 otherwise, 2 on bad arguments.
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import * as identity from './identity.js';
 import * as ingress from './ingress.js';
 import { createBenchDb, describeEnvironment, startEngineStack, startTemporal, type BenchDb, type BenchTemporal } from './lib/setup.js';
 import { formatTable } from './lib/table.js';
 import type { BenchContext, BenchModule, BenchReport, EngineStack } from './lib/types.js';
 
 /** Add a benchmark: a module exporting `name`, `description` and `run(ctx)`, listed here. */
-const BENCHMARKS: BenchModule[] = [ingress];
+const BENCHMARKS: BenchModule[] = [ingress, identity];
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 

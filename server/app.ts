@@ -9,6 +9,7 @@ import { registerBearerAuth } from './auth.js';
 import { errorHandler, sendError } from './errors.js';
 import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { crmRoutes } from './routes/crm.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhook.js';
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal });
       await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal });
       await api.register(messageRoutes, { db: deps.db });
+      await api.register(crmRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );

@@ -32,8 +32,22 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
 });
 
-/** Wait until every conversation workflow of a stack has written all it received. */
+/** Every message id the parser finds in the fixtures, with a sender (stored) or without (orphan). */
+const expectedMessageIds = new Set(
+  fixtures.flatMap((f) => parseWebhook(f.body).events.filter((e) => e.kind === 'message' && (e.sender.waId || e.sender.userId)).map((e) => e.waMessageId)),
+);
+
+/** Wait until every fixture message is stored and every conversation workflow has written all it received. */
 async function settled(s: Stack) {
+  await eventually(
+    async () => {
+      const rows = await s.db.db.select({ id: messages.waMessageId }).from(messages);
+      const have = new Set(rows.map((r) => r.id));
+      return [...expectedMessageIds].every((id) => have.has(id)) ? true : undefined;
+    },
+    20_000,
+    200,
+  );
   await eventually(
     async () => {
       const rows = await s.db.db.select({ workflowId: conversations.workflowId }).from(conversations);

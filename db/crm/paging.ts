@@ -1,0 +1,54 @@
+// Keyset paging shared by the CRM lists: newest first on (created_at, id), with an opaque cursor.
+import { and, desc, eq, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { invalid } from './errors.js';
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string | null | undefined): s is string => typeof s === 'string' && UUID.test(s);
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+/** The cursor a previous page handed out; anything else is a 422 naming `cursor`. */
+export function decodeCursor(cursor: string | undefined): Cursor | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const [at, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (extra !== undefined || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
+    throw invalid('cursor', 'cursor is not one this API issued');
+  }
+  return { createdAt, id: id.toLowerCase() };
+}
+
+/** The rows after `cursor` in (created_at desc, id desc) order. */
+export function afterCursor(createdAt: AnyColumn, id: AnyColumn, cursor: Cursor | undefined): SQL | undefined {
+  if (!cursor) return undefined;
+  return or(lt(createdAt, cursor.createdAt), and(eq(createdAt, cursor.createdAt), lt(id, cursor.id)));
+}
+
+export const newestFirst = (createdAt: AnyColumn, id: AnyColumn) => [desc(createdAt), desc(id)];
+
+/** Cut a `limit + 1` query result into a page. */
+export function toPage<T extends { createdAt: Date; id: string }, U>(rows: T[], limit: number, view: (r: T) => U): Page<U> {
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  return { data: data.map(view), nextCursor: more ? encodeCursor(data.at(-1)!) : null };
+}
+
+/** A LIKE pattern matching `s` anywhere, with its wildcards escaped. */
+export function containsPattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export const clampLimit = (limit: number | undefined, dflt = 50, max = 200) =>
+  Math.min(max, Math.max(1, Math.floor(limit ?? dflt)));
