@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { searchAttributes as SA } from '../../workflows/conversation/messages.js';
 import { freePort } from '../helpers/ports.js';
-import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
+import { eventually, postWebhook, textMessageBody, TEST_PHONE_NUMBER_ID } from '../helpers/webhooks.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 let dataDir: string;
@@ -100,7 +100,7 @@ const from = '966555000111';
 const firstId = `wamid.DEV.${Date.now()}.1`;
 const secondId = `wamid.DEV.${Date.now()}.2`;
 const thirdId = `wamid.DEV.${Date.now()}.3`;
-const workflowId = `wa:106540352242922:${from}`;
+const workflowId = `wa:${TEST_PHONE_NUMBER_ID}:${from}`;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'threadline-dev-'));

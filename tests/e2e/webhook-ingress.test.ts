@@ -10,7 +10,7 @@ import { contactIdentities, conversations, interactionEvents, messages } from '.
 import { parseWebhook } from '../../whatsapp/parse.js';
 import { snapshotQuery } from '../../workflows/conversation/messages.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { eventually, postWebhook, textMessageBody, uniqueId } from '../helpers/webhooks.js';
+import { eventually, postWebhook, TEST_PHONE_NUMBER_ID, textMessageBody, uniqueId } from '../helpers/webhooks.js';
 
 const fixtureDir = path.join(import.meta.dirname, '..', 'fixtures', 'webhooks');
 const fixtures = readdirSync(fixtureDir)
@@ -47,7 +47,18 @@ async function settled(s: Stack) {
     },
     20_000,
     200,
-  );
+  ).catch(async (err) => {
+    // Say which messages are missing and what their workflows did, to make a failure readable.
+    const have = new Set((await s.db.db.select({ id: messages.waMessageId }).from(messages)).map((r) => r.id));
+    const missing = [...expectedMessageIds].filter((id) => !have.has(id));
+    const lines: string[] = [];
+    for await (const w of s.client.workflow.list({ query: `TaskQueue = '${s.taskQueue}'` })) {
+      const h = await s.client.workflow.getHandle(w.workflowId).fetchHistory().catch(() => undefined);
+      const types = (h?.events ?? []).map((e) => String(e.eventType)).slice(-12).join(',');
+      lines.push(`${w.workflowId} ${w.status.name}: ${types}`);
+    }
+    throw new Error(`${(err as Error).message}; missing ${missing.join(', ')}\n${lines.join('\n')}`);
+  });
   await eventually(
     async () => {
       const rows = await s.db.db.select({ workflowId: conversations.workflowId }).from(conversations);
@@ -85,7 +96,7 @@ async function normalizedState(s: Stack) {
 describe('every payload type', () => {
   it('stores every event of every fixture body', async () => {
     for (const f of fixtures) {
-      const res = await postWebhook(a.baseUrl, f.body, a.appSecret);
+      const res = await postWebhook(a.baseUrl, underPhoneNumberId(f.body, TEST_PHONE_NUMBER_ID), a.appSecret);
       expect(res.status, f.name).toBe(200);
     }
     await settled(a);
@@ -115,7 +126,7 @@ describe('every payload type', () => {
   });
 
   it('each body delivered three times, in shuffled order, leaves the same database state as once', async () => {
-    const deliveries = fixtures.flatMap((f) => [f, f, f]).map((f) => underPhoneNumberId(f.body, 'PN-SHUFFLED'));
+    const deliveries = fixtures.flatMap((f) => [f, f, f]).map((f) => underPhoneNumberId(f.body, `${TEST_PHONE_NUMBER_ID}9`));
     const shuffled = fc.sample(fc.shuffledSubarray(deliveries, { minLength: deliveries.length }), { numRuns: 1, seed: 42 })[0]!;
     // Run A took them once, under the original number: give A the same number for a fair comparison.
     for (const body of shuffled) {
@@ -212,7 +223,7 @@ describe('statuses of messages we sent', () => {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+                metadata: { display_phone_number: '15550783881', phone_number_id: TEST_PHONE_NUMBER_ID },
                 statuses: [{ id: waMessageId, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...(errors ? { errors } : {}) }],
               },
             },
@@ -278,7 +289,7 @@ describe('statuses of messages we sent', () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.kind).toBe('orphan_status');
     const started = [];
-    for await (const w of a.client.workflow.list({ query: `WorkflowId = 'wa:106540352242922:966599999999'` })) started.push(w);
+    for await (const w of a.client.workflow.list({ query: `WorkflowId = 'wa:${TEST_PHONE_NUMBER_ID}:966599999999'` })) started.push(w);
     expect(started).toHaveLength(0);
   });
 });

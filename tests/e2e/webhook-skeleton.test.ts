@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { contacts, conversations, messages } from '../../db/schema.js';
 import { searchAttributes as SA, snapshotQuery } from '../../workflows/conversation/messages.js';
-import { eventually, postWebhook, textMessageBody, uniqueId } from '../helpers/webhooks.js';
+import { eventually, postWebhook, textMessageBody, uniqueId, TEST_PHONE_NUMBER_ID } from '../helpers/webhooks.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let s: Stack;
@@ -44,7 +44,7 @@ describe('signed text message, end to end', () => {
 
     const detail = await s.api(`/api/v1/conversations/${msg.conversationId}`);
     expect(detail.status).toBe(200);
-    expect(detail.json.workflowId).toBe(`wa:106540352242922:${from}`);
+    expect(detail.json.workflowId).toBe(`wa:${TEST_PHONE_NUMBER_ID}:${from}`);
     expect(detail.json.live).toBe(true);
     expect(detail.json.timeline.filter((e: any) => e.kind === 'message')).toEqual([
       expect.objectContaining({ kind: 'message', waMessageId: id, direction: 'in', type: 'text', status: 'received' }),
@@ -68,7 +68,7 @@ describe('signed text message, end to end', () => {
     const from = '971501110002';
     const { id, body } = textMessageBody({ from });
     for (let i = 0; i < 3; i++) expect((await postWebhook(s.baseUrl, body, s.appSecret)).status).toBe(200);
-    const workflowId = `wa:106540352242922:${from}`;
+    const workflowId = `wa:${TEST_PHONE_NUMBER_ID}:${from}`;
     await eventually(async () => {
       const snap = await s.client.workflow.getHandle(workflowId).query(snapshotQuery);
       return snap.pending === 0 && snap.conversationId ? snap : undefined;
@@ -116,7 +116,7 @@ describe('bad input changes nothing', () => {
     expect(await rowCount(messages)).toBe(before);
     expect((await s.api(`/api/v1/messages/${id}`)).status).toBe(404);
     const started = [];
-    for await (const w of s.client.workflow.list({ query: `WorkflowId = 'wa:106540352242922:966501110004'` })) started.push(w);
+    for await (const w of s.client.workflow.list({ query: `WorkflowId = 'wa:${TEST_PHONE_NUMBER_ID}:966501110004'` })) started.push(w);
     expect(started).toHaveLength(0);
   });
 

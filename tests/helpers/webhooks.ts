@@ -2,6 +2,13 @@
 import { signBody } from '../../whatsapp/signature.js';
 
 let seq = 0;
+
+/**
+ * The business number of this test file. Test files share one Temporal namespace, and a workflow id
+ * is `wa:<phone_number_id>:<sender>`: a number of its own keeps one file's conversations from
+ * landing in another file's workflows (on another task queue and database).
+ */
+export const TEST_PHONE_NUMBER_ID = `1065${process.pid}${Math.floor(Math.random() * 1e6)}`;
 export function uniqueId(prefix = 'wamid.T'): string {
   seq++;
   return `${prefix}${Date.now().toString(36)}${process.pid.toString(36)}${seq}`;
@@ -18,7 +25,7 @@ export interface TextMessageOpts {
 
 export function textMessageBody(opts: TextMessageOpts) {
   const id = opts.id ?? uniqueId();
-  const phoneNumberId = opts.phoneNumberId ?? '106540352242922';
+  const phoneNumberId = opts.phoneNumberId ?? TEST_PHONE_NUMBER_ID;
   return {
     id,
     body: {
