@@ -246,6 +246,34 @@ export const contactImports = pgTable('contact_imports', {
   finishedAt: ts('finished_at'),
 });
 
+/** The global rules document (business hours, SLAs, teams, burst gap, automation texts), versioned. */
+export const rules = pgTable('rules', {
+  version: integer('version').primaryKey(),
+  document: jsonb('document').notNull(),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+});
+
+/**
+ * Conversations that need a person and could not be placed: they wait in their team's queue,
+ * most urgent and oldest first, until capacity frees.
+ */
+export const teamQueue = pgTable(
+  'team_queue',
+  {
+    conversationId: uuid('conversation_id')
+      .primaryKey()
+      .references(() => conversations.id),
+    workflowId: text('workflow_id').notNull(),
+    team: text('team').notNull(),
+    language: text('language'),
+    /** 0 urgent, 1 high, 2 normal, 3 low: ascending is most urgent first. */
+    urgencyRank: integer('urgency_rank').notNull(),
+    enqueuedAt: ts('enqueued_at').notNull().defaultNow(),
+  },
+  (t) => [index('team_queue_order_idx').on(t.team, t.urgencyRank, t.enqueuedAt)],
+);
+
 export const agentsRelations = relations(agents, ({ many }) => ({
   contacts: many(contacts),
   deals: many(deals),
