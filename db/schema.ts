@@ -25,6 +25,8 @@ export const agents = pgTable('agents', {
   languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
   capacity: integer('capacity').notNull().default(10),
   active: boolean('active').notNull().default(true),
+  /** For round robin among equally loaded agents. */
+  lastAssignedAt: ts('last_assigned_at'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -14,5 +14,6 @@ CREATE TABLE "team_queue" (
 	"enqueued_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "agents" ADD COLUMN "last_assigned_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "team_queue" ADD CONSTRAINT "team_queue_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "team_queue_order_idx" ON "team_queue" USING btree ("team","urgency_rank","enqueued_at");
