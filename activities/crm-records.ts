@@ -2,7 +2,7 @@
 // (keys: WhatsApp message id; workflow id + sequence) so a retried activity changes nothing.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { contactIdentities, conversations, interactionEvents, messages } from '../db/schema.js';
+import { contactIdentities, contacts, conversations, interactionEvents, messages } from '../db/schema.js';
 import type { InboundMessageEvent, StatusEvent } from '../whatsapp/events.js';
 import { nextDeliveryStatus } from '../workflows/policy/delivery-status.js';
 import { resolveSenderContact } from './identity.js';
@@ -248,6 +248,11 @@ export function createCrmRecordActivities(db: Db) {
         .update(conversations)
         .set({ ...input.fields, updatedAt: new Date() })
         .where(eq(conversations.id, input.conversationId));
+    },
+
+    /** The buyer asked to stop messages: no automated sending to this contact from now on. */
+    async recordOptOut(input: { contactId: string; optedOut: boolean }): Promise<void> {
+      await db.update(contacts).set({ optedOut: input.optedOut, updatedAt: new Date() }).where(eq(contacts.id, input.contactId));
     },
 
     async recordEvent(input: RecordEventInput): Promise<void> {

@@ -10,6 +10,7 @@ import { errorHandler, sendError } from './errors.js';
 import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { crmRoutes } from './routes/crm.js';
+import { routingRoutes } from './routes/routing.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhook.js';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal });
       await api.register(messageRoutes, { db: deps.db });
       await api.register(crmRoutes, { db: deps.db });
+      await api.register(routingRoutes, { db: deps.db, temporal: deps.temporal });
     },
     { prefix: '/api/v1' },
   );

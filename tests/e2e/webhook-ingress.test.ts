@@ -73,14 +73,20 @@ async function settled(s: Stack) {
   );
 }
 
-/** Database state without generated ids, times or the business number. */
+/**
+ * What capture wrote (inbound messages, contacts, identities, capture events), without generated
+ * ids, times or the business number. Decisions and acknowledgements depend on how messages fell
+ * into bursts, which timing decides, so they are left out.
+ */
 async function normalizedState(s: Stack) {
   const db = s.db.db;
-  const msgs = await db.select().from(messages).orderBy(asc(messages.waMessageId));
+  const msgs = (await db.select().from(messages).orderBy(asc(messages.waMessageId))).filter((m) => m.direction === 'in');
   const ids = await db.select().from(contactIdentities);
   const contactKey = new Map<string, string>();
   for (const i of ids) contactKey.set(i.contactId, [...(contactKey.get(i.contactId)?.split(' ') ?? []), `${i.kind}:${i.value}`].sort().join(' '));
-  const events = await db.select().from(interactionEvents).orderBy(asc(interactionEvents.idempotencyKey));
+  // (identity events record which message happened to create a contact: order-dependent audit.)
+  const captureKinds = new Set(['status', 'orphan_status', 'orphan_message', 'invalid_event']);
+  const events = (await db.select().from(interactionEvents).orderBy(asc(interactionEvents.idempotencyKey))).filter((e) => captureKinds.has(e.kind));
   const convs = await db.select().from(conversations);
   return {
     messages: msgs.map((m) => [m.waMessageId, m.direction, m.type, m.text, m.status, m.errorCode, contactKey.get(m.contactId), JSON.stringify(m.raw)]),
@@ -89,7 +95,7 @@ async function normalizedState(s: Stack) {
     events: events
       .map((e) => [e.kind, e.idempotencyKey.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => contactKey.get(id) ?? 'id')])
       .sort((x, y) => x.join().localeCompare(y.join())),
-    conversations: convs.map((c) => [c.sender, contactKey.get(c.contactId), c.status]).sort(),
+    conversations: convs.map((c) => [c.sender, contactKey.get(c.contactId)]).sort(),
   };
 }
 

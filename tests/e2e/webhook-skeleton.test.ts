@@ -42,8 +42,11 @@ describe('signed text message, end to end', () => {
     expect(item).toMatchObject({ contactId: msg.contactId, waId: from, status: 'open', paused: false, urgency: 'normal' });
     expect(item.lastInboundAt).toEqual(expect.any(String));
 
-    const detail = await s.api(`/api/v1/conversations/${msg.conversationId}`);
-    expect(detail.status).toBe(200);
+    // The live state comes from the workflow's snapshot query (answered between workflow tasks).
+    const detail = await eventually(async () => {
+      const r = await s.api(`/api/v1/conversations/${msg.conversationId}`);
+      return r.status === 200 && r.json.live ? r : undefined;
+    }, 5000, 100);
     expect(detail.json.workflowId).toBe(`wa:${TEST_PHONE_NUMBER_ID}:${from}`);
     expect(detail.json.live).toBe(true);
     expect(detail.json.timeline.filter((e: any) => e.kind === 'message')).toEqual([

@@ -29,11 +29,23 @@ export interface ConversationSnapshot {
   pending: number;
   /** What came before (step 3): contact, company, deal, history, reply-latency profile. */
   context?: ConversationContext | null;
+  /** Step 4: the buyer's messages of the current turn, waiting for the quiet gap. */
+  burstSize?: number;
+  language?: string | null;
+  intent?: string | null;
+  optedOut?: boolean;
+  /** Since when the buyer waits for a human answer (an acknowledgement does not count). */
+  awaitingReplySince?: string | null;
+  firstResponseDone?: boolean;
+  sla?: { kind: 'first_response' | 'next_response'; dueAt: string; breaches: number } | null;
+  lastDecision?: { at: string; intent: string; language: string; urgency: Urgency; team: string | null; assignee: string | null; reasons: string[] } | null;
 }
 
 /** Webhook -> workflow: messages and delivery statuses, in the order they were in the body. */
 export const inboundSignal = defineSignal<[InboundEvent[]]>('inbound');
 export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
+/** Assignment from outside the run (capacity freed in the team queue, the agents API). */
+export const assignedSignal = defineSignal<[{ assignee: string; team: string; reason?: string }]>('assigned');
 
 export interface ActorArgs {
   /** Who asks: an agent id or an API token's name. */

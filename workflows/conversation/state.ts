@@ -1,6 +1,8 @@
 // Conversation state and its transitions: a plain class, deterministic, unit-tested without Temporal.
 import type { InboundEvent } from '../../whatsapp/events.js';
 import type { ConversationContext } from '../../activities/context.js';
+import type { Classification } from '../policy/classify/types.js';
+import type { RoutingDecision } from '../policy/routing.js';
 import type {
   CarriedState,
   ConversationSnapshot,
@@ -21,10 +23,23 @@ export class StateError extends Error {
   }
 }
 
+/** A message of the current turn with its classification, waiting for the quiet gap. */
+export interface BurstItem {
+  waMessageId: string;
+  at: string;
+  classification: Classification;
+}
+
 export class ConversationState {
   private snap: ConversationSnapshot;
   private readonly seen: Set<string>;
   private queue: InboundEvent[];
+  private burst: BurstItem[] = [];
+  /** Workflow time (ms) when the current burst is quiet long enough to decide on. */
+  private burstDueAt: number | null = null;
+  private burstGapMs = 2000;
+  /** Agents this wait was already escalated away from. */
+  private tried: string[] = [];
 
   constructor(workflowId: string, phoneNumberId: string, carried?: CarriedState) {
     this.snap = carried?.snapshot ?? {
@@ -156,6 +171,104 @@ export class ConversationState {
     this.snap.takenOverBy = null;
   }
 
+  // --- step 4: turns, decisions, SLAs ---
+
+  addToBurst(items: BurstItem[], nowMs: number): void {
+    if (items.length === 0) return;
+    this.burst.push(...items);
+    this.burstDueAt = nowMs + this.burstGapMs;
+    this.snap.burstSize = this.burst.length;
+  }
+
+  setBurstGap(seconds: number): void {
+    this.burstGapMs = Math.max(0, seconds) * 1000;
+  }
+
+  burstReady(nowMs: number): boolean {
+    return this.burst.length > 0 && this.burstDueAt !== null && nowMs >= this.burstDueAt;
+  }
+
+  hasBurst(): boolean {
+    return this.burst.length > 0;
+  }
+
+  takeBurst(): BurstItem[] {
+    const b = this.burst;
+    this.burst = [];
+    this.burstDueAt = null;
+    this.snap.burstSize = 0;
+    return b;
+  }
+
+  slaBreached(nowMs: number): boolean {
+    return !!this.snap.sla && nowMs >= Date.parse(this.snap.sla.dueAt);
+  }
+
+  /** When the loop must wake by itself: the end of the quiet gap, or an SLA deadline. */
+  nextWakeAt(): number | null {
+    const times = [this.burstDueAt, this.snap.sla ? Date.parse(this.snap.sla.dueAt) : null].filter((t): t is number => t !== null);
+    return times.length ? Math.min(...times) : null;
+  }
+
+  applyDecision(d: RoutingDecision, placed: { assignee: string | null; team: string } | null, nowIso: string, firstAt: string): void {
+    this.snap.intent = d.intent;
+    this.snap.language = d.language;
+    this.snap.urgency = d.urgency;
+    if (d.optOut) this.snap.optedOut = true;
+    if (placed) {
+      this.snap.team = placed.team;
+      if (!this.snap.takenOverBy) this.snap.assignee = placed.assignee;
+    } else if (d.team && !this.snap.team) {
+      this.snap.team = d.team;
+    }
+    if (d.needsReply) {
+      this.snap.awaitingReplySince ??= firstAt;
+      // One clock per wait: a later burst never pushes an earlier deadline out.
+      if (d.slaKind && d.dueAt && (!this.snap.sla || Date.parse(d.dueAt) < Date.parse(this.snap.sla.dueAt))) {
+        this.snap.sla = { kind: d.slaKind, dueAt: d.dueAt, breaches: this.snap.sla?.breaches ?? 0 };
+      }
+    }
+    this.snap.lastDecision = {
+      at: nowIso,
+      intent: d.intent,
+      language: d.language,
+      urgency: d.urgency,
+      team: this.snap.team,
+      assignee: this.snap.assignee,
+      reasons: d.reasons,
+    };
+  }
+
+  /** A person answered: the response clock stops (an automatic acknowledgement never gets here). */
+  humanReplied(at: string): void {
+    this.snap.lastOutboundAt = at;
+    if (this.snap.awaitingReplySince) this.snap.firstResponseDone = true;
+    this.snap.awaitingReplySince = null;
+    this.snap.sla = null;
+    this.tried = [];
+  }
+
+  escalated(newUrgency: Urgency, placed: { assignee: string | null; team: string } | null, previous: string | null, nextDueAt: string): void {
+    if (previous) this.tried.push(previous);
+    this.snap.urgency = newUrgency;
+    if (placed) {
+      this.snap.team = placed.team;
+      this.snap.assignee = placed.assignee;
+      this.snap.takenOverBy = null;
+    }
+    const breaches = (this.snap.sla?.breaches ?? 0) + 1;
+    this.snap.sla = { kind: 'next_response', dueAt: nextDueAt, breaches };
+  }
+
+  triedAgents(): string[] {
+    return [...this.tried];
+  }
+
+  assigned(assignee: string, team: string): void {
+    this.snap.assignee = assignee;
+    this.snap.team = team;
+  }
+
   /** The latest context summary (bounded in size by the context activity). */
   setContext(context: ConversationContext): void {
     this.snap.context = context;
@@ -183,5 +296,9 @@ export class ConversationState {
   close(): void {
     this.snap.status = 'resolved';
     this.snap.takenOverBy = null;
+    this.snap.sla = null;
+    this.snap.awaitingReplySince = null;
+    this.burst = [];
+    this.burstDueAt = null;
   }
 }

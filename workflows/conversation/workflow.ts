@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -19,6 +20,7 @@ import type { Activities } from '../../activities/index.js';
 import type { InboundMessageEvent, StatusEvent } from '../../whatsapp/events.js';
 import {
   closeUpdate,
+  assignedSignal,
   inboundSignal,
   pauseUpdate,
   reassignUpdate,
@@ -34,6 +36,9 @@ import {
   type ConversationInput,
   type ConversationSnapshot,
 } from './messages.js';
+import { addBusinessSeconds } from '../policy/business-hours.js';
+import { decideEscalation } from '../policy/escalation.js';
+import { decideRouting } from '../policy/routing.js';
 import { ConversationState, StateError } from './state.js';
 import { describeConversation } from './summary.js';
 
@@ -66,6 +71,8 @@ const RESOLVED_QUIET_MS = 60 * 60 * 1000;
 /** Test hook: continue-as-new after this many history events even if the server does not suggest it. */
 export interface ConversationTestOptions {
   continueAsNewAfterEvents?: number;
+  /** The time-skipping test server has no custom search attributes. */
+  searchAttributes?: boolean;
 }
 
 function guard(fn: () => void): void {
@@ -84,6 +91,8 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   const state = new ConversationState(info.workflowId, input.phoneNumberId, input.carried);
   let dirty = true; // read model and search attributes need a refresh
   let lastWrittenState: string | undefined;
+  /** This conversation holds an agent's capacity (to give back on close or release). */
+  let assignmentHeld = false;
 
   setHandler(inboundSignal, (events) => {
     state.receive(events);
@@ -136,7 +145,9 @@ export async function conversation(input: ConversationInput & { test?: Conversat
             text: args.text,
             sentBy: args.by ?? 'agent',
           });
-          state.repliedAt(new Date(Date.now()).toISOString());
+          const at = new Date(Date.now()).toISOString();
+          if (args.by === 'automation') state.repliedAt(at);
+          else state.humanReplied(at);
           dirty = true;
           return sent;
         } catch (err) {
@@ -158,10 +169,163 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     },
   );
 
+  /** Step 4, once per quiet burst: who answers, how urgent, by when; automation only acknowledges. */
+  async function decideTurn(): Promise<void> {
+    const burst = state.takeBurst();
+    const s = state.snapshot();
+    if (!s.conversationId || burst.length === 0) return;
+    const nowIso = new Date(Date.now()).toISOString();
+    const { rules, version } = await crmFor().loadRules();
+    state.setBurstGap(rules.burstQuietGapSec);
+    const ctx = s.context;
+    const d = decideRouting({
+      burst: burst.map((b) => ({ classification: b.classification, at: b.at })),
+      now: nowIso,
+      rules,
+      context: {
+        ownerAgentId: ctx?.contact.ownerAgentId ?? null,
+        dealOwnerAgentId: ctx?.deal?.ownerAgentId ?? null,
+        dealStage: ctx?.deal?.stage ?? null,
+        dealValue: ctx?.deal?.value ?? null,
+        language: ctx?.contact.language ?? null,
+        replyLatencyMedianSec: ctx?.replyLatency.medianSec ?? null,
+        earlierConversations: ctx?.history.earlierConversations ?? 0,
+      },
+      current: {
+        assignee: s.assignee,
+        team: s.team,
+        takenOverBy: s.takenOverBy,
+        paused: s.paused,
+        awaitingReplySince: s.awaitingReplySince ?? null,
+        firstResponseDone: s.firstResponseDone ?? false,
+      },
+    });
+    if (d.optOut && s.contactId) await crmFor().recordOptOut({ contactId: s.contactId, optedOut: true });
+    let placed: { assignee: string | null; team: string; queued: boolean; reasons: string[] } | null = null;
+    if (d.needsReply && d.team && !s.takenOverBy) {
+      placed = await crmFor().assignConversation({
+        conversationId: s.conversationId,
+        workflowId: info.workflowId,
+        team: d.team,
+        language: d.language,
+        urgency: d.urgency,
+        preferredAgentId: d.preferredAgentId,
+        waitingSince: s.awaitingReplySince ?? burst[0]!.at,
+      });
+    }
+    state.applyDecision(d, placed, nowIso, burst[0]!.at);
+    await crmFor().recordEvent({
+      key: `decision:${info.workflowId}:${burst[0]!.waMessageId}`,
+      conversationId: s.conversationId,
+      kind: 'decision',
+      at: nowIso,
+      payload: {
+        rulesVersion: version,
+        messages: burst.map((b) => b.waMessageId),
+        intent: d.intent,
+        language: d.language,
+        urgency: d.urgency,
+        needsReply: d.needsReply,
+        optOut: d.optOut,
+        team: placed?.team ?? d.team,
+        assignee: placed?.assignee ?? s.assignee,
+        queued: placed?.queued ?? false,
+        acknowledge: d.acknowledge,
+        slaKind: d.slaKind,
+        dueAt: d.dueAt,
+        reasons: [...d.reasons, ...(placed?.reasons ?? [])],
+      },
+    });
+    const optedOut = d.optOut || s.optedOut || ctx?.optedOut;
+    if (d.acknowledge && d.ackText && !s.paused && !optedOut) {
+      try {
+        await whatsapp.sendText({
+          conversationId: s.conversationId,
+          phoneNumberId: input.phoneNumberId,
+          to: { waId: s.waId, userId: s.userId },
+          text: d.ackText,
+          sentBy: 'automation',
+        });
+      } catch (err) {
+        // An acknowledgement that cannot go out changes nothing else; it is recorded.
+        await crmFor().recordEvent({
+          key: `ack_failed:${info.workflowId}:${burst[0]!.waMessageId}`,
+          conversationId: s.conversationId,
+          kind: 'action',
+          payload: { action: 'acknowledge', ok: false, error: (err as Error).message },
+        });
+      }
+    }
+  }
+
+  /** No human answer by the deadline: record the breach, raise urgency, hand it to someone else. */
+  async function escalateBreach(): Promise<void> {
+    const s = state.snapshot();
+    if (!s.sla || !s.conversationId) return;
+    const nowIso = new Date(Date.now()).toISOString();
+    const { rules } = await crmFor().loadRules();
+    await crmFor().recordEvent({
+      key: `sla_breach:${info.workflowId}:${s.sla.dueAt}`,
+      conversationId: s.conversationId,
+      kind: 'sla_breach',
+      at: nowIso,
+      payload: { slaKind: s.sla.kind, dueAt: s.sla.dueAt, assignee: s.assignee, urgency: s.urgency, reasons: [`no human reply by ${s.sla.dueAt}`] },
+    });
+    const candidates = s.team ? await crmFor().teamAgents({ team: s.team }) : [];
+    const e = decideEscalation({
+      urgency: s.urgency,
+      assignee: s.assignee,
+      team: s.team,
+      rules,
+      candidates,
+      language: s.language ?? null,
+      alreadyTried: state.triedAgents(),
+    });
+    let placed: { assignee: string | null; team: string; queued: boolean; reasons: string[] } | null = null;
+    if (e.target.agentId && s.team) {
+      placed = await crmFor().assignConversation({
+        conversationId: s.conversationId,
+        workflowId: info.workflowId,
+        team: s.team,
+        language: s.language ?? null,
+        urgency: e.newUrgency,
+        preferredAgentId: e.target.agentId,
+        excludeAgentIds: s.assignee ? [s.assignee] : [],
+      });
+    }
+    const nextSec = rules.sla[e.newUrgency].nextResponseSec;
+    const nextDue = e.newUrgency === 'urgent' ? new Date(Date.now() + nextSec * 1000) : addBusinessSeconds(new Date(Date.now()), nextSec, rules.businessHours);
+    state.escalated(e.newUrgency, placed, s.assignee, nextDue.toISOString());
+    await crmFor().recordEvent({
+      key: `escalation:${info.workflowId}:${s.sla.dueAt}`,
+      conversationId: s.conversationId,
+      kind: 'escalation',
+      at: nowIso,
+      payload: {
+        from: s.assignee,
+        to: placed?.assignee ?? null,
+        target: e.target.kind,
+        urgency: e.newUrgency,
+        nextDueAt: nextDue.toISOString(),
+        reasons: [...e.reasons, ...(placed?.reasons ?? [])],
+      },
+    });
+  }
+
+  setHandler(assignedSignal, ({ assignee, team }) => {
+    state.assigned(assignee, team);
+    dirty = true;
+  });
+
   for (;;) {
     const ready = () => state.hasPending() || dirty;
-    // Only a resolved conversation has a quiet timeout (condition() without one resolves to void).
-    const timedOut = state.status === 'resolved' ? !(await condition(ready, RESOLVED_QUIET_MS)) : (await condition(ready), false);
+    const wakeAt = state.nextWakeAt();
+    // Only a resolved conversation has a quiet timeout (condition() without one resolves to void);
+    // an open one wakes by itself for the end of a burst or an SLA deadline.
+    let timedOut = false;
+    if (state.status === 'resolved') timedOut = !(await condition(ready, RESOLVED_QUIET_MS));
+    else if (wakeAt !== null) await condition(ready, Math.max(1, wakeAt - Date.now()));
+    else await condition(ready);
     if (timedOut && state.status === 'resolved' && !state.hasPending()) {
       await condition(allHandlersFinished);
       return state.snapshot();
@@ -179,11 +343,44 @@ export async function conversation(input: ConversationInput & { test?: Conversat
         if (patched('context-v1')) {
           state.setContext(await crmFor().loadContext({ conversationId: r.conversationId, contactId: r.contactId }));
         }
+        // Step 4 starts here: classify each message now, decide once the burst is quiet.
+        if (patched('routing-v1')) {
+          const classified = await crmFor().classifyMessages({ messages: msgs.map((m) => ({ text: m.text, type: m.type })) });
+          state.addToBurst(
+            msgs.map((m, i) => ({ waMessageId: m.waMessageId, at: m.at, classification: classified[i]! })),
+            Date.now(),
+          );
+        }
       }
       if (statuses.length > 0) {
         await crmFor().recordStatuses({ conversationId: state.snapshot().conversationId, statuses });
       }
       state.recorded(batch.length, ids);
+      dirty = true;
+    }
+
+    // Capacity this conversation held goes back to the team queue (close, release).
+    if (assignmentHeld && (state.status === 'resolved' || !state.snapshot().assignee) && state.snapshot().conversationId && patched('routing-v1')) {
+      const conversationId = state.snapshot().conversationId!;
+      const r =
+        state.status === 'resolved'
+          ? await crmFor().closeConversationAssignment({ conversationId })
+          : await crmFor().releaseConversation({ conversationId });
+      assignmentHeld = false;
+      for (const p of r.freed) {
+        await getExternalWorkflowHandle(p.workflowId)
+          .signal(assignedSignal, { assignee: p.assignee!, team: p.team, reason: 'capacity freed' })
+          .catch(() => undefined);
+      }
+    }
+    if (state.snapshot().assignee && state.status !== 'resolved') assignmentHeld = true;
+
+    if (state.burstReady(Date.now())) {
+      await decideTurn();
+      dirty = true;
+    }
+    if (state.slaBreached(Date.now())) {
+      await escalateBreach();
       dirty = true;
     }
 
@@ -197,7 +394,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
         await crmFor().recordConversationState({ conversationId: s.conversationId, fields });
         lastWrittenState = key;
       }
-      upsertSearchAttributes([
+      if (input.test?.searchAttributes !== false) upsertSearchAttributes([
         ...(s.contactId ? [{ key: SA.ContactId, value: s.contactId }] : []),
         ...(s.waId ? [{ key: SA.WaId, value: s.waId }] : []),
         { key: SA.ConversationStatus, value: s.status },
@@ -210,7 +407,8 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     }
 
     const historyLimit = input.test?.continueAsNewAfterEvents;
-    if (workflowInfo().continueAsNewSuggested || (historyLimit && workflowInfo().historyLength >= historyLimit)) {
+    const long = workflowInfo().continueAsNewSuggested || (historyLimit && workflowInfo().historyLength >= historyLimit);
+    if (long && !state.hasBurst()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof conversation>({ phoneNumberId: input.phoneNumberId, carried: state.carry(), test: input.test });
     }

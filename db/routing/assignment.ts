@@ -1,0 +1,353 @@
+// Routing on Postgres: who gets a conversation, and the team queues.
+//
+// Capacity is a hard limit, kept by locking: every decision that can raise an agent's load first
+// locks the agents rows it may choose from (`FOR UPDATE`, one statement, ordered by id, so
+// overlapping sets never deadlock), then counts loads from committed rows. Conversation and queue
+// rows are only touched after the agents locks: one global lock order, agents first.
+import { and, asc, eq, inArray, ne, notInArray, or, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { agents, conversations, teamQueue } from '../schema.js';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Exec = Db | Tx;
+
+export type UrgencyLevel = 'low' | 'normal' | 'high' | 'urgent';
+export const URGENCY_RANK: Record<UrgencyLevel, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+export const urgencyRank = (u: string | null | undefined): number => URGENCY_RANK[u as UrgencyLevel] ?? URGENCY_RANK.normal;
+
+export interface AssignInput {
+  conversationId: string;
+  workflowId: string;
+  team: string;
+  /** BCP-47; null, '' or 'und': any agent will do. */
+  language?: string | null;
+  urgency?: string | null;
+  /** The contact's owner, say: taken first when active, under capacity and speaking the language. */
+  preferredAgentId?: string | null;
+  /** Agents not to give it to (an escalation away from the current assignee). */
+  excludeAgentIds?: string[];
+  /** Since when the buyer waits (queue order among equally urgent ones); default now. */
+  waitingSince?: string | null;
+}
+
+export interface AssignResult {
+  assignee: string | null;
+  team: string;
+  queued: boolean;
+  reasons: string[];
+  /** Queued conversations given to the previous assignee's freed slot, when this moved it away. */
+  freed?: Placement[];
+}
+
+export interface Placement {
+  conversationId: string;
+  workflowId: string;
+  assignee: string;
+  team: string;
+}
+
+interface AgentRow {
+  id: string;
+  name: string;
+  team: string;
+  languages: string[];
+  capacity: number;
+  active: boolean;
+  lastAssignedAt: Date | null;
+}
+
+interface Candidate extends AgentRow {
+  load: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
+
+/** The primary subtag, lower-cased; null when any language will do. */
+export function primaryLanguage(tag: string | null | undefined): string | null {
+  const p = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return p === '' || p === 'und' || p === 'mul' || p === 'zxx' ? null : p;
+}
+
+export function speaks(agent: { languages: string[] }, language: string | null | undefined): boolean {
+  const want = primaryLanguage(language);
+  if (!want) return true;
+  return agent.languages.some((l) => primaryLanguage(l) === want);
+}
+
+/** Least loaded first; round robin on ties: assigned longest ago (never first), then id. */
+export function compareCandidates(a: Candidate, b: Candidate): number {
+  if (a.load !== b.load) return a.load - b.load;
+  const at = a.lastAssignedAt?.getTime() ?? -Infinity;
+  const bt = b.lastAssignedAt?.getTime() ?? -Infinity;
+  if (at !== bt) return at < bt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Locks the agents rows (ordered by id) and returns them with their open loads. */
+async function lockAgents(tx: Tx, where: { team?: string; ids?: string[] }): Promise<Map<string, Candidate>> {
+  const ids = (where.ids ?? []).filter(isUuid);
+  const conds = [];
+  if (where.team !== undefined) conds.push(eq(agents.team, where.team));
+  if (ids.length) conds.push(inArray(agents.id, ids));
+  if (!conds.length) return new Map();
+  const rows: AgentRow[] = await tx
+    .select({
+      id: agents.id,
+      name: agents.name,
+      team: agents.team,
+      languages: agents.languages,
+      capacity: agents.capacity,
+      active: agents.active,
+      lastAssignedAt: agents.lastAssignedAt,
+    })
+    .from(agents)
+    .where(conds.length === 1 ? conds[0] : or(...conds))
+    .orderBy(asc(agents.id))
+    .for('update');
+  const out = new Map<string, Candidate>(rows.map((r) => [r.id, { ...r, load: 0 }]));
+  if (!rows.length) return out;
+  const loads = await tx
+    .select({ assignee: conversations.assignee, n: sql<number>`count(*)::int` })
+    .from(conversations)
+    .where(and(inArray(conversations.assignee, [...out.keys()]), ne(conversations.status, 'resolved')))
+    .groupBy(conversations.assignee);
+  for (const l of loads) {
+    const a = out.get(l.assignee!);
+    if (a) a.load = Number(l.n);
+  }
+  return out;
+}
+
+async function lockQueueRow(tx: Tx, conversationId: string): Promise<void> {
+  await tx.select({ id: teamQueue.conversationId }).from(teamQueue).where(eq(teamQueue.conversationId, conversationId)).for('update');
+}
+
+const hasRoom = (a: Candidate) => a.active && a.load < a.capacity;
+
+async function place(tx: Tx, conversationId: string, agent: Candidate, team: string): Promise<void> {
+  await tx
+    .update(conversations)
+    .set({ assignee: agent.id, team, updatedAt: new Date() })
+    .where(eq(conversations.id, conversationId));
+  // clock_timestamp(), not now(): a transaction that waited for the lock must still sort after
+  // the one it waited for.
+  const [bumped] = await tx
+    .update(agents)
+    .set({ lastAssignedAt: sql`clock_timestamp()` })
+    .where(eq(agents.id, agent.id))
+    .returning({ at: agents.lastAssignedAt });
+  await tx.delete(teamQueue).where(eq(teamQueue.conversationId, conversationId));
+  agent.load++;
+  agent.lastAssignedAt = bumped?.at ?? new Date();
+}
+
+export async function assignConversation(db: Db, input: AssignInput): Promise<AssignResult> {
+  const team = input.team;
+  const language = primaryLanguage(input.language);
+  const exclude = new Set(input.excludeAgentIds ?? []);
+  const preferred = input.preferredAgentId ?? null;
+
+  for (let attempt = 0; ; attempt++) {
+    // Unlocked look first, to know whose rows to lock; re-checked under the locks below.
+    const [seen] = await db
+      .select({ assignee: conversations.assignee })
+      .from(conversations)
+      .where(eq(conversations.id, input.conversationId));
+    if (!seen) throw new Error(`assignConversation: no conversation ${input.conversationId}`);
+    const lockIds = [preferred, seen.assignee].filter(isUuid);
+
+    const outcome = await db.transaction(async (tx): Promise<'retry' | { result: AssignResult; previous: { id: string; team: string | null } | null }> => {
+      const pool = await lockAgents(tx, { team, ids: lockIds });
+      // Lock order: agents, then the queue row, then the conversation (as fillFromQueue does).
+      await lockQueueRow(tx, input.conversationId);
+      const [conv] = await tx
+        .select({ assignee: conversations.assignee, status: conversations.status })
+        .from(conversations)
+        .where(eq(conversations.id, input.conversationId))
+        .for('update');
+      if (!conv) throw new Error(`assignConversation: no conversation ${input.conversationId}`);
+      // Someone moved it to an agent we did not lock: start over.
+      if (conv.assignee !== seen.assignee) return 'retry';
+      const reasons: string[] = [];
+
+      // Idempotent: already with a valid agent (counted in its load already).
+      const current = conv.assignee ? pool.get(conv.assignee) : undefined;
+      if (current && current.active && !exclude.has(current.id)) {
+        await tx.delete(teamQueue).where(eq(teamQueue.conversationId, input.conversationId));
+        reasons.push(`already assigned to ${current.name} (${current.id})`);
+        return { result: { assignee: current.id, team: current.team === team ? team : current.team, queued: false, reasons }, previous: null };
+      }
+      const previous = conv.assignee ? { id: conv.assignee, team: current?.team ?? null } : null;
+      if (current && !current.active) reasons.push(`current assignee ${current.name} is inactive`);
+      if (current && exclude.has(current.id)) reasons.push(`current assignee ${current.name} is excluded`);
+      // Moving it away frees a slot of the current assignee (counted below as such).
+      if (current) current.load = Math.max(0, current.load - 1);
+
+      // 1. The preferred agent.
+      if (preferred) {
+        const p = pool.get(preferred);
+        if (!p) reasons.push(`preferred agent ${preferred} not found`);
+        else if (exclude.has(p.id)) reasons.push(`preferred agent ${p.name} is excluded`);
+        else if (!p.active) reasons.push(`preferred agent ${p.name} is inactive`);
+        else if (p.load >= p.capacity) reasons.push(`preferred agent ${p.name} is at capacity (${p.load}/${p.capacity})`);
+        else if (!speaks(p, language)) reasons.push(`preferred agent ${p.name} does not speak ${language}`);
+        else {
+          await place(tx, input.conversationId, p, p.team);
+          reasons.push(`preferred agent ${p.name} (load ${p.load - 1}/${p.capacity})`);
+          return { result: { assignee: p.id, team: p.team, queued: false, reasons }, previous };
+        }
+      }
+
+      // 2. The least loaded qualified agent of the team, round robin on ties.
+      const teamAgents = [...pool.values()].filter((a) => a.team === team);
+      const qualified = teamAgents.filter((a) => a.active && !exclude.has(a.id) && speaks(a, language));
+      const free = qualified.filter(hasRoom).sort(compareCandidates);
+      const best = free[0];
+      if (best) {
+        await place(tx, input.conversationId, best, team);
+        reasons.push(
+          `least loaded of ${free.length} free ${language ? `${language}-speaking ` : ''}agent(s) of team ${team}: ${best.name} (load ${best.load - 1}/${best.capacity})`,
+        );
+        return { result: { assignee: best.id, team, queued: false, reasons }, previous };
+      }
+
+      // 3. The team's queue.
+      if (!teamAgents.length) reasons.push(`team ${team} has no agents`);
+      else if (!qualified.length) reasons.push(`no active agent of team ${team} speaks ${language ?? 'the language'}`);
+      else reasons.push(`all ${qualified.length} qualified agent(s) of team ${team} are at capacity`);
+      await tx
+        .update(conversations)
+        .set({ assignee: null, team, updatedAt: new Date() })
+        .where(eq(conversations.id, input.conversationId));
+      const rank = urgencyRank(input.urgency);
+      const since = input.waitingSince ? new Date(input.waitingSince) : undefined;
+      await tx
+        .insert(teamQueue)
+        .values({
+          conversationId: input.conversationId,
+          workflowId: input.workflowId,
+          team,
+          language,
+          urgencyRank: rank,
+          ...(since ? { enqueuedAt: since } : {}),
+        })
+        .onConflictDoUpdate({
+          target: teamQueue.conversationId,
+          // Keeps its place (enqueuedAt) when asked again.
+          set: { workflowId: input.workflowId, team, language, urgencyRank: rank },
+        });
+      reasons.push(`queued in team ${team} (${input.urgency ?? 'normal'})`);
+      return { result: { assignee: null, team, queued: true, reasons }, previous };
+    });
+
+    if (outcome === 'retry') {
+      if (attempt < 5) continue;
+      throw new Error(`assignConversation: conversation ${input.conversationId} keeps moving; try again`);
+    }
+    const { result, previous } = outcome;
+    if (previous && previous.id !== result.assignee && previous.team) {
+      const filled = await fillFromQueue(db, { team: previous.team });
+      if (filled.assigned.length) result.freed = filled.assigned;
+    }
+    return result;
+  }
+}
+
+/**
+ * Gives queued conversations to the team's free agents: most urgent first, then oldest; one whose
+ * language no free agent speaks waits (the next ones may still be placed).
+ */
+export async function fillFromQueue(db: Db, input: { team: string }): Promise<{ assigned: Placement[] }> {
+  const team = input.team;
+  return db.transaction(async (tx) => {
+    const assigned: Placement[] = [];
+    const pool = await lockAgents(tx, { team });
+    const free = () => [...pool.values()].filter(hasRoom);
+    if (!free().length) return { assigned };
+    // Rows left waiting (no free agent speaks their language) are not looked at again.
+    const skipped: string[] = [];
+    const batch = 200;
+    for (;;) {
+      if (!free().length) break;
+      const rows = await tx
+        .select({
+          conversationId: teamQueue.conversationId,
+          workflowId: teamQueue.workflowId,
+          language: teamQueue.language,
+          status: conversations.status,
+          assignee: conversations.assignee,
+        })
+        .from(teamQueue)
+        .innerJoin(conversations, eq(conversations.id, teamQueue.conversationId))
+        .where(and(eq(teamQueue.team, team), skipped.length ? notInArray(teamQueue.conversationId, skipped) : undefined))
+        .orderBy(asc(teamQueue.urgencyRank), asc(teamQueue.enqueuedAt), asc(teamQueue.conversationId))
+        .limit(batch)
+        .for('update', { of: teamQueue, skipLocked: true });
+      if (!rows.length) break;
+      for (const row of rows) {
+        if (row.status === 'resolved' || row.assignee) {
+          // Closed or placed meanwhile: it no longer waits.
+          await tx.delete(teamQueue).where(eq(teamQueue.conversationId, row.conversationId));
+          continue;
+        }
+        const best = free()
+          .filter((a) => speaks(a, row.language))
+          .sort(compareCandidates)[0];
+        if (!best) {
+          skipped.push(row.conversationId);
+          if (!free().length) break;
+          continue;
+        }
+        await place(tx, row.conversationId, best, team);
+        assigned.push({ conversationId: row.conversationId, workflowId: row.workflowId, assignee: best.id, team });
+      }
+      if (rows.length < batch) break;
+    }
+    return { assigned };
+  });
+}
+
+/** Takes a conversation from its agent (and out of the queue), then gives the freed slot away. */
+export async function releaseConversation(
+  db: Db,
+  input: { conversationId: string; resolve?: boolean },
+): Promise<{ released: string | null; freed: Placement[] }> {
+  const before = await db.transaction(async (tx) => {
+    await lockQueueRow(tx, input.conversationId);
+    const [conv] = await tx
+      .select({ assignee: conversations.assignee, team: conversations.team })
+      .from(conversations)
+      .where(eq(conversations.id, input.conversationId))
+      .for('update');
+    if (!conv) return null;
+    await tx
+      .update(conversations)
+      .set({ assignee: null, ...(input.resolve ? { status: 'resolved' } : {}), updatedAt: new Date() })
+      .where(eq(conversations.id, input.conversationId));
+    await tx.delete(teamQueue).where(eq(teamQueue.conversationId, input.conversationId));
+    return conv;
+  });
+  if (!before?.assignee) return { released: null, freed: [] };
+  const [agent] = isUuid(before.assignee)
+    ? await db.select({ team: agents.team }).from(agents).where(eq(agents.id, before.assignee))
+    : [];
+  const teams = [...new Set([agent?.team, before.team].filter((t): t is string => !!t))];
+  const freed: Placement[] = [];
+  for (const t of teams) freed.push(...(await fillFromQueue(db, { team: t })).assigned);
+  return { released: before.assignee, freed };
+}
+
+/** A conversation closes: resolved, unassigned, out of the queue; its agent's slot is given away. */
+export function closeConversationAssignment(db: Db, input: { conversationId: string }) {
+  return releaseConversation(db, { conversationId: input.conversationId, resolve: true });
+}
+
+/** The queue of a team in the order it is served. */
+export async function listQueue(db: Exec, team: string) {
+  return db
+    .select()
+    .from(teamQueue)
+    .where(eq(teamQueue.team, team))
+    .orderBy(asc(teamQueue.urgencyRank), asc(teamQueue.enqueuedAt), asc(teamQueue.conversationId));
+}

@@ -1,0 +1,23 @@
+// Routing half of the agent API: agents and the rules document. Registered under /api/v1 by the app.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/client.js';
+import { agentRoutes } from './agents.js';
+import { rulesRoutes } from './rules.js';
+
+export interface RoutingRoutesOptions {
+  db: Db;
+  temporal: Client;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const routingRoutes: FastifyPluginAsyncTypebox<RoutingRoutesOptions> = async (app, opts) => {
+  // JSON bodies may come wrapped in { data }.
+  app.addHook('preValidation', async (req) => {
+    const body = req.body;
+    if (isPlainObject(body) && Object.keys(body).length === 1 && isPlainObject(body.data)) req.body = body.data;
+  });
+  await app.register(agentRoutes, { db: opts.db, temporal: opts.temporal });
+  await app.register(rulesRoutes, { db: opts.db });
+};

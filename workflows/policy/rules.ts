@@ -1,0 +1,294 @@
+// The global rules document (business hours, SLAs, teams, automation texts): types, defaults and
+// validation. Pure and deterministic (bundled into workflow code).
+//
+// Defaults filled by `validateRules` for optional parts:
+//   - `businessHours.holidays`: []            - a weekday missing from `week`: closed that day
+//   - `burstQuietGapSec`: 2 (CONTRACT default) - `defaultTeam`: left unset, meaning the first team
+//   - `automation`: DEFAULT_RULES.automation;  `automation.acknowledge`: true;
+//     `automation.texts`: the default texts (when given, both `ack` and `afterHours` need 'en' and 'ar')
+// Unknown top-level keys (e.g. `version` echoed back from GET /rules) are dropped, not rejected.
+// Ranges of a day are returned sorted by start.
+import { INTENTS } from './classify/types.js';
+
+export type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
+export const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+export type SlaUrgency = 'low' | 'normal' | 'high' | 'urgent';
+export const SLA_URGENCIES: readonly SlaUrgency[] = ['low', 'normal', 'high', 'urgent'];
+
+export interface BusinessHours {
+  /** IANA time zone, e.g. 'Asia/Riyadh'. */
+  timezone: string;
+  /** Open ranges per local weekday, 'HH:MM' (end '24:00' allowed). A missing day is closed. */
+  week: Partial<Record<Weekday, [string, string][]>>;
+  /** 'YYYY-MM-DD' in `timezone`: the whole local day is closed. */
+  holidays?: string[];
+}
+
+export interface TeamRule {
+  name: string;
+  intents: string[];
+  languages: string[];
+  /** Agent id of the team's lead (escalation target). */
+  lead?: string;
+}
+
+export interface RulesDocument {
+  businessHours: BusinessHours;
+  sla: Record<SlaUrgency, { firstResponseSec: number; nextResponseSec: number }>;
+  teams: TeamRule[];
+  /** Team for intents no team lists; defaults to the first team. */
+  defaultTeam?: string;
+  /** Quiet gap after an inbound message before deciding on the burst (default 2). */
+  burstQuietGapSec: number;
+  automation: {
+    acknowledge: boolean;
+    /** Keys: language tags, at least 'en' and 'ar'. Placeholder {eta}. */
+    texts: { ack: Record<string, string>; afterHours: Record<string, string> };
+  };
+}
+
+const H = 3600;
+
+export const DEFAULT_RULES: RulesDocument = {
+  businessHours: {
+    timezone: 'Asia/Riyadh',
+    week: {
+      sun: [['09:00', '17:00']],
+      mon: [['09:00', '17:00']],
+      tue: [['09:00', '17:00']],
+      wed: [['09:00', '17:00']],
+      thu: [['09:00', '17:00']],
+    },
+    holidays: [],
+  },
+  sla: {
+    urgent: { firstResponseSec: 15 * 60, nextResponseSec: 15 * 60 },
+    high: { firstResponseSec: 1 * H, nextResponseSec: 1 * H },
+    normal: { firstResponseSec: 4 * H, nextResponseSec: 4 * H },
+    low: { firstResponseSec: 24 * H, nextResponseSec: 24 * H },
+  },
+  teams: [
+    { name: 'sales', intents: ['greeting', 'question', 'pricing', 'order'], languages: ['ar', 'en'] },
+    { name: 'support', intents: ['support', 'complaint'], languages: ['ar', 'en'] },
+  ],
+  burstQuietGapSec: 2,
+  automation: {
+    acknowledge: true,
+    texts: {
+      ack: {
+        en: 'Thanks for your message! A member of our team will reply {eta}.',
+        ar: 'شكراً لرسالتك! سيرد عليك أحد أعضاء فريقنا {eta}.',
+      },
+      afterHours: {
+        en: "Thanks for your message. We're closed now; we'll reply when we open {eta}.",
+        ar: 'شكراً لرسالتك. نحن خارج ساعات العمل الآن؛ سنرد عليك عند بدء الدوام {eta}.',
+      },
+    },
+  },
+};
+
+/** Longest SLA accepted: 30 days. */
+export const MAX_SLA_SEC = 30 * 24 * H;
+export const MAX_BURST_QUIET_GAP_SEC = 300;
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** BCP-47-ish: a 2-3 letter primary tag, optional subtags ('ar', 'en-GB', 'zh-Hant-TW'). */
+const LANG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
+
+/** Minutes since local midnight of 'HH:MM' ('24:00' -> 1440). Assumes a validated value. */
+export function timeToMinutes(t: string): number {
+  return Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+}
+
+export function isValidTimeZone(tz: unknown): tz is string {
+  if (typeof tz !== 'string' || tz.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isValidDate(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } | { ok: false; reasons: string[] } {
+  const reasons: string[] = [];
+  const bad = (path: string, problem: string) => reasons.push(`${path}: ${problem}`);
+  if (!isObj(doc)) return { ok: false, reasons: ['(root): must be an object'] };
+
+  // businessHours
+  let businessHours: BusinessHours = { timezone: 'UTC', week: {}, holidays: [] };
+  const bh = doc.businessHours;
+  if (!isObj(bh)) bad('businessHours', 'required object');
+  else {
+    let timezone = 'UTC';
+    if (!isValidTimeZone(bh.timezone)) bad('businessHours.timezone', `not a valid IANA time zone: ${JSON.stringify(bh.timezone)}`);
+    else timezone = new Intl.DateTimeFormat('en-US', { timeZone: bh.timezone }).resolvedOptions().timeZone;
+
+    const week: Partial<Record<Weekday, [string, string][]>> = {};
+    if (!isObj(bh.week)) bad('businessHours.week', 'required object of weekday -> [["HH:MM","HH:MM"], ...]');
+    else {
+      for (const key of Object.keys(bh.week)) {
+        const path = `businessHours.week.${key}`;
+        if (!(WEEKDAYS as readonly string[]).includes(key)) {
+          bad(path, `unknown weekday (use ${WEEKDAYS.join(', ')})`);
+          continue;
+        }
+        const ranges = bh.week[key];
+        if (!Array.isArray(ranges)) {
+          bad(path, 'must be a list of ["HH:MM","HH:MM"] ranges');
+          continue;
+        }
+        const good: [string, string][] = [];
+        ranges.forEach((r: unknown, i: number) => {
+          const p = `${path}[${i}]`;
+          if (!Array.isArray(r) || r.length !== 2) return bad(p, 'must be a pair ["HH:MM","HH:MM"]');
+          const [s, e] = r as unknown[];
+          const startOk = typeof s === 'string' && TIME.test(s);
+          const endOk = typeof e === 'string' && (TIME.test(e) || e === '24:00');
+          if (!startOk) bad(`${p}[0]`, `start ${JSON.stringify(s)} is not a time HH:MM (00:00-23:59)`);
+          if (!endOk) bad(`${p}[1]`, `end ${JSON.stringify(e)} is not a time HH:MM (00:00-24:00)`);
+          if (!startOk || !endOk) return;
+          if (timeToMinutes(s as string) >= timeToMinutes(e as string)) return bad(p, `start ${s} must be before end ${e}`);
+          good.push([s as string, e as string]);
+        });
+        good.sort((a, b) => timeToMinutes(a[0]) - timeToMinutes(b[0]));
+        for (let i = 1; i < good.length; i++) {
+          const prev = good[i - 1]!, cur = good[i]!;
+          if (timeToMinutes(cur[0]) < timeToMinutes(prev[1])) bad(path, `ranges ${prev[0]}-${prev[1]} and ${cur[0]}-${cur[1]} overlap`);
+        }
+        week[key as Weekday] = good;
+      }
+    }
+
+    const holidays: string[] = [];
+    if (bh.holidays !== undefined) {
+      if (!Array.isArray(bh.holidays)) bad('businessHours.holidays', 'must be a list of YYYY-MM-DD dates');
+      else
+        bh.holidays.forEach((h: unknown, i: number) => {
+          if (!isValidDate(h)) bad(`businessHours.holidays[${i}]`, `${JSON.stringify(h)} is not a valid date YYYY-MM-DD`);
+          else holidays.push(h);
+        });
+    }
+    businessHours = { timezone, week, holidays };
+  }
+
+  // sla
+  const sla = {} as RulesDocument['sla'];
+  if (!isObj(doc.sla)) bad('sla', 'required object with low, normal, high, urgent');
+  else {
+    for (const u of SLA_URGENCIES) {
+      const v = doc.sla[u];
+      if (!isObj(v)) {
+        bad(`sla.${u}`, 'missing: needs { firstResponseSec, nextResponseSec }');
+        continue;
+      }
+      for (const f of ['firstResponseSec', 'nextResponseSec'] as const) {
+        if (!isPosInt(v[f])) bad(`sla.${u}.${f}`, `must be a positive integer of seconds, got ${JSON.stringify(v[f])}`);
+        else if (v[f] > MAX_SLA_SEC) bad(`sla.${u}.${f}`, `${v[f]} s is more than the maximum ${MAX_SLA_SEC} s (30 days)`);
+      }
+      sla[u] = { firstResponseSec: v.firstResponseSec as number, nextResponseSec: v.nextResponseSec as number };
+    }
+    for (const k of Object.keys(doc.sla)) if (!(SLA_URGENCIES as readonly string[]).includes(k)) bad(`sla.${k}`, 'unknown urgency (use low, normal, high, urgent)');
+  }
+
+  // teams
+  const teams: TeamRule[] = [];
+  if (!Array.isArray(doc.teams) || doc.teams.length === 0) bad('teams', 'required non-empty list of teams');
+  else {
+    const seen = new Set<string>();
+    doc.teams.forEach((t: unknown, i: number) => {
+      const p = `teams[${i}]`;
+      if (!isObj(t)) return bad(p, 'must be an object { name, intents, languages, lead? }');
+      const name = typeof t.name === 'string' ? t.name.trim() : '';
+      if (!name) bad(`${p}.name`, 'required non-empty string');
+      else if (seen.has(name)) bad(`${p}.name`, `duplicate team name "${name}"`);
+      seen.add(name);
+      const intents: string[] = [];
+      if (!Array.isArray(t.intents)) bad(`${p}.intents`, 'must be a list of intents');
+      else
+        t.intents.forEach((x: unknown, j: number) => {
+          if (typeof x !== 'string' || !(INTENTS as readonly string[]).includes(x)) bad(`${p}.intents[${j}]`, `unknown intent ${JSON.stringify(x)} (use ${INTENTS.join(', ')})`);
+          else intents.push(x);
+        });
+      const languages: string[] = [];
+      if (!Array.isArray(t.languages) || t.languages.length === 0) bad(`${p}.languages`, 'required non-empty list of language tags');
+      else
+        t.languages.forEach((x: unknown, j: number) => {
+          if (typeof x !== 'string' || !LANG.test(x)) bad(`${p}.languages[${j}]`, `${JSON.stringify(x)} is not a language tag like "ar" or "en-GB"`);
+          else languages.push(x);
+        });
+      const team: TeamRule = { name, intents, languages };
+      if (t.lead !== undefined && t.lead !== null) {
+        if (typeof t.lead !== 'string' || t.lead.trim() === '') bad(`${p}.lead`, 'must be an agent id');
+        else team.lead = t.lead;
+      }
+      teams.push(team);
+    });
+  }
+
+  let defaultTeam: string | undefined;
+  if (doc.defaultTeam !== undefined && doc.defaultTeam !== null) {
+    if (typeof doc.defaultTeam !== 'string' || !teams.some((t) => t.name === doc.defaultTeam)) bad('defaultTeam', `${JSON.stringify(doc.defaultTeam)} is not one of the teams`);
+    else defaultTeam = doc.defaultTeam;
+  }
+
+  let burstQuietGapSec = 2;
+  if (doc.burstQuietGapSec !== undefined) {
+    const g = doc.burstQuietGapSec;
+    if (typeof g !== 'number' || !Number.isFinite(g) || g < 0 || g > MAX_BURST_QUIET_GAP_SEC) bad('burstQuietGapSec', `must be a number of seconds from 0 to ${MAX_BURST_QUIET_GAP_SEC}, got ${JSON.stringify(g)}`);
+    else burstQuietGapSec = g;
+  }
+
+  let automation: RulesDocument['automation'] = copyAutomation(DEFAULT_RULES.automation);
+  if (doc.automation !== undefined) {
+    const a = doc.automation;
+    if (!isObj(a)) bad('automation', 'must be an object { acknowledge, texts }');
+    else {
+      if (a.acknowledge !== undefined && typeof a.acknowledge !== 'boolean') bad('automation.acknowledge', 'must be true or false');
+      else if (typeof a.acknowledge === 'boolean') automation.acknowledge = a.acknowledge;
+      if (a.texts !== undefined) {
+        if (!isObj(a.texts)) bad('automation.texts', 'must be an object { ack, afterHours }');
+        else
+          for (const kind of ['ack', 'afterHours'] as const) {
+            const p = `automation.texts.${kind}`;
+            const texts = a.texts[kind];
+            if (!isObj(texts)) {
+              bad(p, 'required object of language -> text');
+              continue;
+            }
+            const out: Record<string, string> = {};
+            for (const [lang, text] of Object.entries(texts)) {
+              if (!LANG.test(lang)) bad(`${p}.${lang}`, 'key is not a language tag');
+              else if (typeof text !== 'string' || text.trim() === '') bad(`${p}.${lang}`, 'must be a non-empty text');
+              else out[lang] = text;
+            }
+            for (const need of ['en', 'ar']) if (!(need in texts)) bad(`${p}.${need}`, `missing: texts must include "${need}"`);
+            automation.texts[kind] = out;
+          }
+      }
+    }
+  }
+
+  if (reasons.length) return { ok: false, reasons };
+  const rules: RulesDocument = { businessHours, sla, teams, burstQuietGapSec, automation };
+  if (defaultTeam !== undefined) rules.defaultTeam = defaultTeam;
+  return { ok: true, rules };
+}
+
+function copyAutomation(a: RulesDocument['automation']): RulesDocument['automation'] {
+  return { acknowledge: a.acknowledge, texts: { ack: { ...a.texts.ack }, afterHours: { ...a.texts.afterHours } } };
+}
