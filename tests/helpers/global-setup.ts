@@ -12,6 +12,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalCliPath: string;
+    temporalTestServerPath: string;
   }
 }
 
@@ -36,6 +37,8 @@ export async function setup(project: TestProject) {
   await conn.close();
   project.provide('temporalAddress', server.address);
   project.provide('temporalCliPath', binary.path);
+  const testServer = await findTemporalBinary('test-server', { explicitPath: process.env.TEMPORAL_TEST_SERVER_PATH, dataDir });
+  project.provide('temporalTestServerPath', testServer.path);
 }
 
 export async function teardown() {

@@ -8,5 +8,10 @@ export function describeConversation(s: ConversationSnapshot): string {
     `urgency: ${s.urgency} · assignee: ${s.assignee ?? 'unassigned'}${s.team ? ` · team: ${s.team}` : ''}${s.paused ? ' · automation paused' : ''}`,
     `messages: ${s.messagesSeen}${s.lastInboundAt ? ` · last inbound ${s.lastInboundAt}` : ''}${s.pending ? ` · ${s.pending} pending` : ''}`,
   ];
+  if (s.sla) lines.push(`${s.sla.kind.replace('_', ' ')} due ${s.sla.dueAt}${s.sla.breaches ? ` (breached ${s.sla.breaches}x, escalated)` : ''}`);
+  if (s.lastDecision) {
+    lines.push(`last decision ${s.lastDecision.at}: ${s.lastDecision.intent} (${s.lastDecision.language}), ${s.lastDecision.urgency}`);
+    for (const r of s.lastDecision.reasons.slice(0, 8)) lines.push(`- ${r}`);
+  }
   return lines.join('\n');
 }
