@@ -202,7 +202,8 @@ describe('npm run dev', { timeout: 600_000 }, () => {
       expect((await api(`/api/v1/messages/${id}`)).status, id).toBe(200);
     }
     const conv = await api(`/api/v1/conversations/${encodeURIComponent(workflowId)}`);
-    expect(conv.json.timeline.filter((e: any) => e.kind === 'message')).toHaveLength(3);
+    // The buyer's three messages (the engine's own acknowledgements are outbound).
+    expect(conv.json.timeline.filter((e: any) => e.kind === 'message' && e.direction === 'in')).toHaveLength(3);
     const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${ports.temporal}` }) });
     expect((await client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
     await client.connection.close();

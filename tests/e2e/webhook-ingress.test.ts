@@ -86,7 +86,10 @@ async function normalizedState(s: Stack) {
   for (const i of ids) contactKey.set(i.contactId, [...(contactKey.get(i.contactId)?.split(' ') ?? []), `${i.kind}:${i.value}`].sort().join(' '));
   // (identity events record which message happened to create a contact: order-dependent audit.)
   const captureKinds = new Set(['status', 'orphan_status', 'orphan_message', 'invalid_event']);
-  const events = (await db.select().from(interactionEvents).orderBy(asc(interactionEvents.idempotencyKey))).filter((e) => captureKinds.has(e.kind));
+  // Statuses of our own sends (acknowledgements, wamids the simulator made up) follow the decisions.
+  const events = (await db.select().from(interactionEvents).orderBy(asc(interactionEvents.idempotencyKey))).filter(
+    (e) => captureKinds.has(e.kind) && !e.idempotencyKey.includes('wamid.SIM'),
+  );
   const convs = await db.select().from(conversations);
   return {
     messages: msgs.map((m) => [m.waMessageId, m.direction, m.type, m.text, m.status, m.errorCode, contactKey.get(m.contactId), JSON.stringify(m.raw)]),
