@@ -265,6 +265,8 @@ export class ConversationState {
   }
 
   assigned(assignee: string, team: string): void {
+    // A late signal must not undo a close or an agent's take-over.
+    if (this.snap.status === 'resolved' || this.snap.takenOverBy) return;
     this.snap.assignee = assignee;
     this.snap.team = team;
   }

@@ -36,9 +36,8 @@ import {
   type ConversationInput,
   type ConversationSnapshot,
 } from './messages.js';
-import { addBusinessSeconds } from '../policy/business-hours.js';
 import { decideEscalation } from '../policy/escalation.js';
-import { decideRouting } from '../policy/routing.js';
+import { decideRouting, slaDueAt } from '../policy/routing.js';
 import { ConversationState, StateError } from './state.js';
 import { describeConversation } from './summary.js';
 
@@ -294,7 +293,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       });
     }
     const nextSec = rules.sla[e.newUrgency].nextResponseSec;
-    const nextDue = e.newUrgency === 'urgent' ? new Date(Date.now() + nextSec * 1000) : addBusinessSeconds(new Date(Date.now()), nextSec, rules.businessHours);
+    const nextDue = new Date(slaDueAt(Date.now(), nextSec, e.newUrgency, rules.businessHours));
     state.escalated(e.newUrgency, placed, s.assignee, nextDue.toISOString());
     await crmFor().recordEvent({
       key: `escalation:${info.workflowId}:${s.sla.dueAt}`,

@@ -85,6 +85,11 @@ const rank = (u: Urgency) => URGENCIES.indexOf(u);
 const thousands = (n: number) => (Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n));
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A response deadline: urgent counts calendar time (24/7), other urgencies business hours. */
+export function slaDueAt(startMs: number, seconds: number, urgency: Urgency, hours: RulesDocument['businessHours']): number {
+  return urgency === 'urgent' ? startMs + seconds * 1000 : addBusinessSeconds(new Date(startMs), seconds, hours).getTime();
+}
+
 export function chooseTeam(
   intent: string,
   language: string,
@@ -196,7 +201,7 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
     const waitingMs = current.awaitingReplySince ? Date.parse(current.awaitingReplySince) : NaN;
     const firstMs = firstNeeding ? Date.parse(firstNeeding.at) : NaN;
     const startMs = Math.min(Number.isFinite(waitingMs) ? waitingMs : Number.isFinite(firstMs) ? firstMs : nowMs, nowMs);
-    const due = urgency === 'urgent' ? startMs + sec * 1000 : addBusinessSeconds(new Date(startMs), sec, hours).getTime();
+    const due = slaDueAt(startMs, sec, urgency, hours);
     dueAt = iso(due);
     reasons.push(
       `${slaKind} SLA ${urgency} ${sec} s ${urgency === 'urgent' ? 'calendar time (urgent counts 24/7)' : 'business hours'} from ${iso(startMs)} -> due ${dueAt}`,
