@@ -235,17 +235,74 @@ export const duplicateCandidates = pgTable(
 );
 
 /** A CSV import of contacts: progress and per-row errors. */
-export const contactImports = pgTable('contact_imports', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  status: text('status').notNull().default('running'), // running | done | failed
-  total: integer('total').notNull().default(0),
-  processed: integer('processed').notNull().default(0),
-  created: integer('created').notNull().default(0),
-  failed: integer('failed').notNull().default(0),
-  errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
-  defaultCountry: text('default_country'),
-  createdAt: createdAt(),
-  finishedAt: ts('finished_at'),
+export const contactImports = pgTable(
+  'contact_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    status: text('status').notNull().default('running'), // running | done | failed
+    total: integer('total').notNull().default(0),
+    processed: integer('processed').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+    defaultCountry: text('default_country'),
+    /** The API token that started it: one running import per token. */
+    tokenId: text('token_id'),
+    /** Written while the import runs; a running import whose heartbeat stopped lost its process. */
+    heartbeatAt: ts('heartbeat_at'),
+    /** The file row the import reached (for a restart's report). */
+    reachedRow: integer('reached_row'),
+    createdAt: createdAt(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [uniqueIndex('contact_imports_running_per_token_uq').on(t.tokenId).where(sql`${t.status} = 'running'`)],
+);
+
+/** API tokens made through the API or `npm run token`: only a hash is kept; API_TOKENS live in the environment. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** sha256 (hex) of the token; the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    role: text('role').notNull(), // admin | agent
+    agentId: uuid('agent_id').references(() => agents.id),
+    label: text('label'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash)],
+);
+
+/**
+ * What could not be stored however often it was retried (a value Postgres refuses): kept here with
+ * its reason instead of blocking the conversation, and listed by the API for a person to look at.
+ */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Unique per item: a retry of the same failure adds nothing. */
+    key: text('key').notNull(),
+    kind: text('kind').notNull(), // inbound_message | status | event | invalid_event | ...
+    workflowId: text('workflow_id'),
+    reason: text('reason').notNull(),
+    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('dead_letters_key_uq').on(t.key), index('dead_letters_at_idx').on(t.at)],
+);
+
+/**
+ * Raw JSON of inbound messages, written by the webhook before it signals: signals carry only what
+ * decisions need (never near Temporal's payload limit), and the CRM write takes the raw JSON from here.
+ */
+export const inboundRaw = pgTable('inbound_raw', {
+  waMessageId: text('wa_message_id').primaryKey(),
+  raw: jsonb('raw').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
 });
 
 /** The global rules document (business hours, SLAs, teams, burst gap, automation texts), versioned. */
@@ -279,6 +336,11 @@ export const teamQueue = pgTable(
 export const agentsRelations = relations(agents, ({ many }) => ({
   contacts: many(contacts),
   deals: many(deals),
+  tokens: many(apiTokens),
+}));
+
+export const apiTokensRelations = relations(apiTokens, ({ one }) => ({
+  agent: one(agents, { fields: [apiTokens.agentId], references: [agents.id] }),
 }));
 
 export const companiesRelations = relations(companies, ({ one, many }) => ({

@@ -5,8 +5,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { registerBearerAuth } from './auth.js';
-import { errorHandler, sendError } from './errors.js';
+import { checkAccess, createAuthenticator, registerAuth } from './auth/hook.js';
+import { cleanRequest } from './clean-request.js';
+import { clientErrorHandler, errorHandler, sendError } from './errors.js';
+import { strictBodyValidators } from './validation.js';
 import { conversationActionRoutes } from './routes/conversation-actions.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { crmRoutes } from './routes/crm.js';
@@ -14,6 +16,8 @@ import { routingRoutes } from './routes/routing.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhook.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
 
 export interface AppDeps {
   db: Db;
@@ -29,18 +33,46 @@ export interface AppDeps {
   ingressDeadlineMs?: number;
 }
 
+/** Ids in paths may be up to this long (CONTRACT.md); longer ones answer 414. */
+export const MAX_PATH_ID_LENGTH = 512;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const auth = createAuthenticator({ db: deps.db, apiTokens: deps.apiTokens });
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // JSON bodies of the agent API; the webhook has its own 5 MiB raw parser.
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
-    return503OnClosing: true,
+    // Bodies are never coerced ("7" is not a number); query strings are (they are all text).
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidators } },
+    routerOptions: { maxParamLength: MAX_PATH_ID_LENGTH, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // A slow or stalled client cannot hold a connection: whole request in 30 s, idle sockets closed.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    // Our own 503 while closing (onRequest below), in the contract's error shape.
+    return503OnClosing: false,
+    clientErrorHandler,
+    // Bad percent-encoding, an over-long id: the token rule first, then the one error shape.
+    frameworkErrors: (err, req, reply) => {
+      void checkAccess(auth, req, reply).then((ok) => {
+        if (ok) errorHandler(err, req, reply);
+      });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (closing) return sendError(reply.header('connection', 'close'), 503, 'shutting_down', 'the server is shutting down; retry');
+  });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
-  registerBearerAuth(app, deps.apiTokens);
+  app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}`));
+  registerAuth(app, auth);
+  app.addHook('preValidation', cleanRequest);
 
   await app.register(swagger, {
     openapi: {
@@ -68,6 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(messageRoutes, { db: deps.db });
       await api.register(crmRoutes, { db: deps.db });
       await api.register(routingRoutes, { db: deps.db, temporal: deps.temporal });
+      await api.register(tokenRoutes, { db: deps.db });
+      await api.register(deadLetterRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );

@@ -11,7 +11,7 @@ export type RunMode = 'dev' | 'production';
 /** What each production process cannot start without. */
 export const REQUIRED = {
   api: ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'API_TOKENS'],
-  worker: ['DATABASE_URL', 'TEMPORAL_ADDRESS'],
+  worker: ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'WHATSAPP_ACCESS_TOKEN'],
 } as const;
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -22,7 +22,8 @@ const list = z
 
 const envSchema = z.object({
   PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Unset: loopback in dev (nothing on the network sees a dev box), every interface in production.
+  HOST: z.string().min(1).optional(),
   THREADLINE_DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
@@ -37,6 +38,8 @@ const envSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
   WHATSAPP_API_BASE_URL: z.url().optional(),
   WHATSAPP_SIMULATOR_PORT: port.optional(),
+  WHATSAPP_SIMULATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{1,32}$/, 'must be the digits of a Cloud API phone number id').optional(),
   API_TOKENS: list.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -62,6 +65,10 @@ export interface Config {
     accessToken: string | undefined;
     apiBaseUrl: string | undefined;
     simulatorPort: number;
+    /** Bearer token of the simulator's control endpoints (dev). */
+    simulatorToken: string;
+    /** The business number used when a business-initiated conversation names none. */
+    phoneNumberId: string;
   };
   apiTokens: string[];
   logLevel: string;
@@ -80,18 +87,30 @@ interface SavedSecrets {
   appSecret: string;
   verifyToken: string;
   apiToken: string;
+  simulatorToken: string;
 }
 
-function loadOrCreateSecrets(dataDir: string): SavedSecrets {
-  const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SavedSecrets;
-  const secrets: SavedSecrets = {
+/** The simulator's own number (CONTRACT.md). */
+export const SIMULATOR_PHONE_NUMBER_ID = '106540352242922';
+
+function newSecrets(): SavedSecrets {
+  return {
     appSecret: randomBytes(24).toString('hex'),
     verifyToken: randomBytes(12).toString('hex'),
     apiToken: `tl_${randomBytes(24).toString('hex')}`,
+    simulatorToken: `sim_${randomBytes(18).toString('hex')}`,
   };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+}
+
+/** Secrets of this data dir: read, completed when an older file lacks one, written private (0600). */
+function loadOrCreateSecrets(dataDir: string): SavedSecrets {
+  const file = path.join(dataDir, 'secrets.json');
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedSecrets>) : {};
+  const secrets = { ...newSecrets(), ...saved } as SavedSecrets;
+  if (Object.keys(saved).length !== Object.keys(secrets).length) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  }
   return secrets;
 }
 
@@ -114,6 +133,7 @@ export function loadConfig(
   let appSecrets = e.WHATSAPP_APP_SECRET;
   let verifyToken = e.WHATSAPP_VERIFY_TOKEN;
   let apiTokens = e.API_TOKENS;
+  let simulatorToken = e.WHATSAPP_SIMULATOR_TOKEN;
 
   if (mode === 'production') {
     const missing = (
@@ -123,6 +143,7 @@ export function loadConfig(
         ['WHATSAPP_APP_SECRET', appSecrets],
         ['WHATSAPP_VERIFY_TOKEN', verifyToken],
         ['API_TOKENS', apiTokens],
+        ['WHATSAPP_ACCESS_TOKEN', e.WHATSAPP_ACCESS_TOKEN],
       ] as const
     )
       .filter(([k, v]) => v === undefined && required.includes(k))
@@ -133,7 +154,7 @@ export function loadConfig(
           `(npm start and npm run worker generate nothing; see the configuration table in README.md)`,
       );
     }
-  } else if (!appSecrets || !verifyToken || !apiTokens) {
+  } else if (!appSecrets || !verifyToken || !apiTokens || !simulatorToken) {
     const saved = loadOrCreateSecrets(dataDir);
     if (!appSecrets) {
       appSecrets = [saved.appSecret];
@@ -147,12 +168,16 @@ export function loadConfig(
       apiTokens = [saved.apiToken];
       generated.push(`API_TOKENS=${saved.apiToken}`);
     }
+    if (!simulatorToken) {
+      simulatorToken = saved.simulatorToken;
+      generated.push(`WHATSAPP_SIMULATOR_TOKEN=${saved.simulatorToken}`);
+    }
   }
 
   return {
     mode,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (mode === 'dev' ? '127.0.0.1' : '0.0.0.0'),
     dataDir,
     databaseUrl: e.DATABASE_URL,
     temporal: {
@@ -170,6 +195,8 @@ export function loadConfig(
       accessToken: e.WHATSAPP_ACCESS_TOKEN,
       apiBaseUrl: e.WHATSAPP_API_BASE_URL,
       simulatorPort: e.WHATSAPP_SIMULATOR_PORT ?? e.PORT + 1,
+      simulatorToken: simulatorToken ?? '',
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID ?? SIMULATOR_PHONE_NUMBER_ID,
     },
     apiTokens: apiTokens ?? [],
     logLevel: e.LOG_LEVEL,

@@ -6,6 +6,7 @@ import { createActivities } from '../activities/index.js';
 import { EmbeddedStoreError, openDatabase, type DbHandle } from '../db/client.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { makePrivate } from './data-dir.js';
 import { createLogger, graphClientFor, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
 import { startSimulator } from '../whatsapp/simulator/server.js';
 import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
@@ -14,9 +15,14 @@ import { ensureSearchAttributesAt } from './temporal-setup.js';
 import { WorkerRunner, workflowBundle } from './worker-runner.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
+/** Where this machine reaches a server listening on `host`. */
+const reachableHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
 
 async function main() {
+  // Everything this process tree writes (secrets, PGlite, Temporal's SQLite, tools) is its user's alone.
+  process.umask(0o077);
   const config = loadConfig('dev');
+  makePrivate(config.dataDir);
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   say(`Threadline dev — data in ${config.dataDir}`);
 
@@ -109,7 +115,9 @@ async function main() {
       const sim = await startSimulator({
         port: config.whatsapp.simulatorPort,
         appSecret: config.whatsapp.appSecrets[0]!,
-        webhookUrl: `http://127.0.0.1:${config.port}/webhooks/whatsapp`,
+        controlToken: config.whatsapp.simulatorToken,
+        phoneNumberId: config.whatsapp.phoneNumberId,
+        webhookUrl: `http://${reachableHost(config.host)}:${config.port}/webhooks/whatsapp`,
         log: () => {},
       });
       simulatorUrl = sim.url;
@@ -156,7 +164,7 @@ async function main() {
       say('warning: the worker is not running yet; messages are accepted and will be processed once it is');
     }
 
-    const base = `http://localhost:${config.port}`;
+    const base = `http://${reachableHost(config.host)}:${config.port}`;
     say('');
     say(`  API          ${base}/api/v1`);
     say(`  Webhook      ${base}/webhooks/whatsapp`);

@@ -18,7 +18,6 @@ async function main() {
     log,
     identity: `threadline-worker@${hostname()}:${process.pid}`,
   });
-  if (!config.whatsapp.accessToken) log.warn('WHATSAPP_ACCESS_TOKEN is not set: this worker cannot send WhatsApp messages');
   runner.start();
   onShutdownSignals(async () => {
     await runner.stop();

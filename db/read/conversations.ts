@@ -13,6 +13,8 @@ export interface ConversationFilter {
   contactId?: string;
   waId?: string;
   paused?: boolean;
+  /** An agent's view: conversations of its team or assigned to it. */
+  scope?: { team: string | null; agentId: string };
 }
 
 export interface Page<T> {
@@ -47,6 +49,10 @@ export async function listConversations(
   if (filter.contactId) where.push(eq(conversations.contactId, filter.contactId));
   if (filter.waId) where.push(eq(conversations.sender, filter.waId));
   if (filter.paused !== undefined) where.push(eq(conversations.paused, filter.paused));
+  if (filter.scope) {
+    const { team, agentId } = filter.scope;
+    where.push(team ? or(eq(conversations.team, team), eq(conversations.assignee, agentId))! : eq(conversations.assignee, agentId));
+  }
   if (page.cursor) {
     const c = page.cursor;
     where.push(or(lt(conversations.createdAt, c.createdAt), and(eq(conversations.createdAt, c.createdAt), lt(conversations.id, c.id)))!);

@@ -9,7 +9,7 @@ import { createAgent, getAgent, listAgents, updateAgent } from '../../db/routing
 import { fillFromQueue, type Placement } from '../../db/routing/assignment.js';
 import { ruleTeams } from '../../db/routing/rules.js';
 import { HttpError } from '../errors.js';
-import { ErrorBody, Nullable } from './schemas.js';
+import { ErrorBody, IdParams, Nullable } from './schemas.js';
 
 export interface AgentRoutesOptions {
   db: Db;
@@ -37,7 +37,6 @@ const Fields = {
   capacity: Type.Integer({ minimum: 0, maximum: 10_000 }),
   active: Type.Boolean({ default: true }),
 };
-const IdParams = Type.Object({ id: Type.String() });
 const security = [{ bearer: [] }];
 
 async function checkTeam(db: Db, team: string): Promise<void> {
@@ -75,12 +74,13 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async 
   app.post(
     '/agents',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['agents'],
         summary: "Create an agent; the team's queue is served from its free capacity at once",
         security,
         body: Type.Object({ ...Fields, active: Type.Optional(Fields.active) }),
-        response: { 201: Agent, 400: ErrorBody, 401: ErrorBody, 422: ErrorBody },
+        response: { 201: Agent, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -101,7 +101,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async 
         tags: ['agents'],
         summary: 'All agents with their open load',
         security,
-        querystring: Type.Object({ team: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({ team: Type.Optional(Type.String({ maxLength: 200 })), active: Type.Optional(Type.Boolean()) }),
         response: { 200: Type.Object({ data: Type.Array(Agent) }), 401: ErrorBody, 422: ErrorBody },
       },
     },
@@ -129,6 +129,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async 
   app.patch(
     '/agents/:id',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['agents'],
         summary: "Change an agent; freed capacity is filled from the team's queue at once (each placed conversation is signalled `assigned`)",
@@ -141,7 +142,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async 
           capacity: Type.Optional(Fields.capacity),
           active: Type.Optional(Type.Boolean()),
         }),
-        response: { 200: Agent, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+        response: { 200: Agent, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (req) => {

@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Db } from '../../db/client.js';
 import { createCompany, getCompany, listCompanies, updateCompany } from '../../db/crm/companies.js';
 import { HttpError } from '../errors.js';
-import { ErrorBody, Nullable, Paging } from './schemas.js';
+import { ErrorBody, IdParams, Nullable, Paging } from './schemas.js';
 
 export const Company = Type.Object({
   id: Type.String(),
@@ -14,11 +14,10 @@ export const Company = Type.Object({
   updatedAt: Type.String(),
 });
 
-const IdParams = Type.Object({ id: Type.String() });
 const security = [{ bearer: [] }];
 const Fields = {
   domain: Type.Optional(Nullable(Type.String({ maxLength: 255, description: 'e.g. acme.com (a URL is cut down to its domain)' }))),
-  ownerAgentId: Type.Optional(Nullable(Type.String())),
+  ownerAgentId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
 };
 
 export const companyRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
@@ -46,7 +45,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
         querystring: Type.Object({
           q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name or domain' })),
           domain: Type.Optional(Type.String({ maxLength: 255 })),
-          ownerAgentId: Type.Optional(Type.String()),
+          ownerAgentId: Type.Optional(Type.String({ maxLength: 64 })),
           ...Paging,
         }),
         response: { 200: Type.Object({ data: Type.Array(Company), nextCursor: Nullable(Type.String()) }), 401: ErrorBody, 422: ErrorBody },

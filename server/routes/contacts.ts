@@ -4,8 +4,9 @@ import type { Db } from '../../db/client.js';
 import { createContact, getContact, listContacts, updateContact } from '../../db/crm/contacts.js';
 import { listDuplicates } from '../../db/crm/duplicates.js';
 import { mergeContacts } from '../../db/crm/merge.js';
+import { principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
-import { ErrorBody, Nullable, Paging } from './schemas.js';
+import { BodyId, ErrorBody, IdParams, Nullable, Paging } from './schemas.js';
 
 const NullableString = (opts: Parameters<typeof Type.String>[0] = {}) => Type.Optional(Nullable(Type.String(opts)));
 
@@ -40,8 +41,8 @@ const ContactFields = {
   phone: NullableString({ maxLength: 64, description: 'as a person types it: +, 00, spaces, dashes, brackets, Arabic-Indic digits; a national number needs country' }),
   country: NullableString({ maxLength: 2, description: 'ISO 3166 alpha-2; the region of a national phone number; else taken from the number' }),
   email: NullableString({ maxLength: 320 }),
-  companyId: NullableString(),
-  ownerAgentId: NullableString(),
+  companyId: NullableString({ maxLength: 64 }),
+  ownerAgentId: NullableString({ maxLength: 64 }),
   language: NullableString({ maxLength: 35, description: 'BCP-47; defaults from the country' }),
   timezone: NullableString({ maxLength: 64, description: 'IANA; defaults from the country' }),
 };
@@ -55,7 +56,6 @@ const Duplicate = Type.Object({
   createdAt: Type.String(),
 });
 
-const IdParams = Type.Object({ id: Type.String() });
 const security = [{ bearer: [] }];
 
 export const contactRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
@@ -86,7 +86,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
         security,
         querystring: Type.Object({
           status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('dismissed'), Type.Literal('merged')], { default: 'open' })),
-          contactId: Type.Optional(Type.String()),
+          contactId: Type.Optional(Type.String({ maxLength: 64 })),
           ...Paging,
         }),
         response: { 200: Type.Object({ data: Type.Array(Duplicate), nextCursor: Nullable(Type.String()) }), 401: ErrorBody, 422: ErrorBody },
@@ -104,8 +104,8 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
         security,
         querystring: Type.Object({
           q: Type.Optional(Type.String({ maxLength: 200, description: 'part of the name, e-mail or phone digits' })),
-          companyId: Type.Optional(Type.String()),
-          ownerAgentId: Type.Optional(Type.String()),
+          companyId: Type.Optional(Type.String({ maxLength: 64 })),
+          ownerAgentId: Type.Optional(Type.String({ maxLength: 64 })),
           phone: Type.Optional(Type.String({ maxLength: 64, description: 'as typed; any form of the number (and WhatsApp ids) matches' })),
           email: Type.Optional(Type.String({ maxLength: 320 })),
           country: Type.Optional(Type.String({ maxLength: 2 })),
@@ -156,20 +156,19 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
   app.post(
     '/contacts/:id/merge',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['contacts'],
         summary: 'Merge another contact into this one (identities, conversations, messages, deals, events move); again: no change',
         security,
         params: IdParams,
-        body: Type.Object({
-          otherContactId: Type.String({ minLength: 1 }),
-          by: Type.Optional(Type.String({ maxLength: 200, description: 'who merged, for the audit row' })),
-        }),
-        response: { 200: Contact, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+        body: Type.Object({ otherContactId: BodyId('the contact merged into this one') }),
+        response: { 200: Contact, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
     async (req) => {
-      const result = await mergeContacts(db, req.params.id, req.body.otherContactId, req.body.by);
+      // The audit row names the token's actor, never a field of the body.
+      const result = await mergeContacts(db, req.params.id, req.body.otherContactId, principalOf(req).actor);
       const c = await getContact(db, result.survivorId);
       if (!c || 'mergedInto' in c) throw new HttpError(409, 'wrong_state', `contact ${result.survivorId} is not live`);
       return c;

@@ -1,10 +1,14 @@
 // Agent actions on a conversation: each a Temporal Update, so the caller gets the workflow's answer
-// (the new state) or its validator's clear rejection.
+// (the new state) or its validator's clear rejection. Who acts comes from the token, never the body;
+// every value that reaches the workflow is checked and bounded here first.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { findConversation } from '../../db/read/conversations.js';
+import { getAgent } from '../../db/routing/agents.js';
+import { ruleTeams } from '../../db/routing/rules.js';
 import {
   closeUpdate,
   pauseUpdate,
@@ -14,8 +18,9 @@ import {
   sendReplyUpdate,
   takeOverUpdate,
 } from '../../workflows/conversation/messages.js';
+import { assertConversationAccess, principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
-import { ErrorBody } from './schemas.js';
+import { BodyId, ErrorBody, IdParams, Nullable, Reason, TeamName } from './schemas.js';
 
 export interface ActionRoutesOptions {
   db: Db;
@@ -33,33 +38,45 @@ const FAILURE_STATUS: Record<string, [number, string]> = {
 };
 
 function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
   if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'conversation_not_running', 'the conversation is not running; it starts again with the buyer\'s next message');
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const f = err.cause;
     const [status, code] = FAILURE_STATUS[f.type ?? ''] ?? [502, 'whatsapp_rejected'];
     return new HttpError(status, code, f.message, { type: f.type, details: f.details });
   }
-  return new HttpError(503, 'temporal_unavailable', `the conversation could not be reached: ${(err as Error).message}`);
+  return new HttpError(503, 'temporal_unavailable', 'the conversation could not be reached; retry later');
 }
 
+const unknownField = (field: string, message: string) => new HttpError(422, 'validation_failed', message, [{ path: `/${field}`, message }]);
+
 const Snapshot = Type.Object({}, { additionalProperties: true });
-const Actor = { by: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) };
+const WithReason = Type.Object({ reason: Type.Optional(Reason) });
 
 export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOptions> = async (app, opts) => {
-  const handleOf = async (id: string) => {
-    const row = await findConversation(opts.db, id);
-    if (!row) throw new HttpError(404, 'not_found', `no conversation ${id}`);
+  /** The conversation's workflow, once the token may act on it (404 unknown, 403 another team's). */
+  const handleOf = async (req: FastifyRequest & { params: { id: string } }) => {
+    const row = await findConversation(opts.db, req.params.id);
+    if (!row) throw new HttpError(404, 'not_found', `no conversation ${req.params.id}`);
+    assertConversationAccess(principalOf(req), row.id, row);
     return opts.temporal.workflow.getHandle(row.workflowId);
   };
-  const common = (summary: string, body: ReturnType<typeof Type.Object>) => ({
-    schema: {
-      tags: ['conversations'],
-      summary,
-      security: [{ bearer: [] }],
-      params: Type.Object({ id: Type.String() }),
-      body,
-      response: { 200: Snapshot, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody },
-    },
+  const checkAgent = async (field: string, id: string) => {
+    const agent = await getAgent(opts.db, id);
+    if (!agent) throw unknownField(field, `${field}: no agent ${id}`);
+    return agent;
+  };
+  const checkTeam = async (team: string) => {
+    const teams = await ruleTeams(opts.db);
+    if (!teams.includes(team)) throw unknownField('team', `team: "${team}" is not a team of the current rules (${teams.join(', ') || 'none'})`);
+  };
+  const schema = (summary: string, body: ReturnType<typeof Type.Object>) => ({
+    tags: ['conversations'],
+    summary,
+    security: [{ bearer: [] }],
+    params: IdParams,
+    body,
+    response: { 200: Snapshot, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody },
   });
 
   const simple = [
@@ -69,10 +86,12 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
     ['close', 'Resolve the conversation', closeUpdate],
   ] as const;
   for (const [name, summary, update] of simple) {
-    app.post(`/conversations/:id/${name}`, common(summary, Type.Object(Actor)), async (req) => {
-      const handle = await handleOf(req.params.id);
+    app.post(`/conversations/:id/${name}`, { schema: schema(summary, WithReason) }, async (req) => {
+      const by = principalOf(req).actor;
+      const handle = await handleOf(req);
+      const body = (req.body ?? {}) as { reason?: string };
       try {
-        return await handle.executeUpdate(update, { args: [req.body ?? {}] });
+        return await handle.executeUpdate(update, { args: [{ by, ...(body.reason ? { reason: body.reason } : {}) }] });
       } catch (err) {
         throw toHttpError(err);
       }
@@ -81,11 +100,26 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
 
   app.post(
     '/conversations/:id/take-over',
-    common('An agent takes the conversation over', Type.Object({ agentId: Type.String({ minLength: 1 }), ...Actor })),
+    {
+      schema: schema(
+        'A person takes the conversation over (an agent token: itself; an admin token names the agent)',
+        Type.Object({ agentId: Type.Optional(BodyId('the agent taking over; an agent token may only name itself')), reason: Type.Optional(Reason) }),
+      ),
+    },
     async (req) => {
-      const handle = await handleOf(req.params.id);
+      const p = principalOf(req);
+      const body = req.body as { agentId?: string; reason?: string };
+      let agentId: string;
+      if (p.role === 'agent') {
+        if (body.agentId && body.agentId !== p.agentId) throw new HttpError(403, 'forbidden', 'an agent token takes conversations over for its own agent only');
+        agentId = p.agentId!;
+      } else {
+        if (!body.agentId) throw unknownField('agentId', 'agentId: required with an admin token (the agent taking over)');
+        agentId = (await checkAgent('agentId', body.agentId)).id;
+      }
+      const handle = await handleOf(req);
       try {
-        return await handle.executeUpdate(takeOverUpdate, { args: [req.body as { agentId: string }] });
+        return await handle.executeUpdate(takeOverUpdate, { args: [{ agentId, by: p.actor, ...(body.reason ? { reason: body.reason } : {}) }] });
       } catch (err) {
         throw toHttpError(err);
       }
@@ -94,14 +128,30 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
 
   app.post(
     '/conversations/:id/reassign',
-    common(
-      'Override routing: another assignee and/or team',
-      Type.Object({ assignee: Type.Optional(Type.Union([Type.String(), Type.Null()])), team: Type.Optional(Type.Union([Type.String(), Type.Null()])), ...Actor }),
-    ),
+    {
+      schema: schema(
+        'Override routing: another assignee and/or team (null clears it)',
+        Type.Object({
+          assignee: Type.Optional(Nullable(BodyId('an agent id'))),
+          team: Type.Optional(Nullable(TeamName)),
+          reason: Type.Optional(Reason),
+        }),
+      ),
+    },
     async (req) => {
-      const handle = await handleOf(req.params.id);
+      const p = principalOf(req);
+      const body = req.body as { assignee?: string | null; team?: string | null; reason?: string };
+      if (body.assignee === undefined && body.team === undefined) throw unknownField('assignee', 'give an assignee or a team');
+      const args: { by: string; assignee?: string | null; team?: string | null; reason?: string } = { by: p.actor };
+      if (body.assignee !== undefined) args.assignee = body.assignee === null ? null : (await checkAgent('assignee', body.assignee)).id;
+      if (body.team !== undefined) {
+        if (body.team !== null) await checkTeam(body.team);
+        args.team = body.team;
+      }
+      if (body.reason) args.reason = body.reason;
+      const handle = await handleOf(req);
       try {
-        return await handle.executeUpdate(reassignUpdate, { args: [req.body] });
+        return await handle.executeUpdate(reassignUpdate, { args: [args] });
       } catch (err) {
         throw toHttpError(err);
       }
@@ -113,17 +163,18 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
     {
       schema: {
         tags: ['conversations'],
-        summary: 'Send a WhatsApp text reply as an agent',
+        summary: 'Send a WhatsApp text reply as the token\'s agent',
         security: [{ bearer: [] }],
-        params: Type.Object({ id: Type.String() }),
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4096 }), ...Actor }),
-        response: { 201: Type.Object({ waMessageId: Type.String() }), 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 503: ErrorBody },
+        params: IdParams,
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4096 }) }),
+        response: { 201: Type.Object({ waMessageId: Type.String() }), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 503: ErrorBody },
       },
     },
     async (req, reply) => {
-      const handle = await handleOf(req.params.id);
+      const by = principalOf(req).actor;
+      const handle = await handleOf(req);
       try {
-        const sent = await handle.executeUpdate(sendReplyUpdate, { args: [req.body] });
+        const sent = await handle.executeUpdate(sendReplyUpdate, { args: [{ text: req.body.text, by }] });
         return reply.code(201).send(sent);
       } catch (err) {
         throw toHttpError(err);

@@ -11,8 +11,9 @@ import {
   type ConversationRow,
 } from '../../db/read/conversations.js';
 import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversation/messages.js';
+import { assertConversationAccess, conversationScope, principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
-import { ConversationDetail, ConversationItem, ConversationStatus, ErrorBody, Paging, Urgency } from './schemas.js';
+import { ConversationDetail, ConversationItem, ConversationStatus, ErrorBody, IdParams, Paging, Urgency } from './schemas.js';
 
 export interface ConversationRoutesOptions {
   db: Db;
@@ -65,10 +66,10 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
         querystring: Type.Object({
           status: Type.Optional(ConversationStatus),
           urgency: Type.Optional(Urgency),
-          assignee: Type.Optional(Type.String()),
-          team: Type.Optional(Type.String()),
-          contactId: Type.Optional(Type.String()),
-          waId: Type.Optional(Type.String()),
+          assignee: Type.Optional(Type.String({ maxLength: 64 })),
+          team: Type.Optional(Type.String({ maxLength: 200 })),
+          contactId: Type.Optional(Type.String({ maxLength: 64 })),
+          waId: Type.Optional(Type.String({ maxLength: 128 })),
           paused: Type.Optional(Type.Boolean()),
           ...Paging,
         }),
@@ -84,7 +85,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
       const decoded = cursor ? decodeCursor(cursor) : undefined;
       if (decoded === null) throw new HttpError(422, 'validation_failed', 'cursor is not one this API issued');
       if (filter.contactId && !isUuid(filter.contactId)) return { data: [], nextCursor: null };
-      const page = await listConversations(opts.db, filter, { limit: limit ?? 50, cursor: decoded });
+      const scope = conversationScope(principalOf(req)) ?? undefined;
+      const page = await listConversations(opts.db, { ...filter, scope }, { limit: limit ?? 50, cursor: decoded });
       return { data: page.data.map((r) => conversationItem(r)), nextCursor: page.nextCursor };
     },
   );
@@ -96,19 +98,21 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
         tags: ['conversations'],
         summary: 'One conversation with its timeline (newest last); `id` may also be the workflow id',
         security: [{ bearer: [] }],
-        params: Type.Object({ id: Type.String() }),
+        params: IdParams,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, default: 500 })) }),
-        response: { 200: ConversationDetail, 401: ErrorBody, 404: ErrorBody },
+        response: { 200: ConversationDetail, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (req) => {
       const row = await findConversation(opts.db, req.params.id);
       if (!row) throw new HttpError(404, 'not_found', `no conversation ${req.params.id}`);
+      const principal = principalOf(req);
       const [live, timeline] = await Promise.all([
         liveSnapshot(row.workflowId),
-        conversationTimeline(opts.db, row.id, req.query.limit ?? 500),
+        principal.role === 'admin' ? conversationTimeline(opts.db, row.id, req.query.limit ?? 500) : undefined,
       ]);
-      return { ...conversationItem(row, live), live: live !== null, timeline };
+      assertConversationAccess(principal, row.id, row, live);
+      return { ...conversationItem(row, live), live: live !== null, timeline: timeline ?? (await conversationTimeline(opts.db, row.id, req.query.limit ?? 500)) };
     },
   );
 };

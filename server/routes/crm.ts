@@ -26,17 +26,10 @@ export function crmHttpError(err: CrmError): HttpError {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export const crmRoutes: FastifyPluginAsyncTypebox<CrmRoutesOptions> = async (app, opts) => {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) =>
     errorHandler(err instanceof CrmError ? (crmHttpError(err) as unknown as FastifyError) : err, req, reply),
   );
-  // JSON bodies may come wrapped in { data }.
-  app.addHook('preValidation', async (req) => {
-    const body = req.body;
-    if (isPlainObject(body) && Object.keys(body).length === 1 && isPlainObject(body.data)) req.body = body.data;
-  });
   await app.register(contactRoutes, { db: opts.db });
   await app.register(importRoutes, { db: opts.db });
   await app.register(companyRoutes, { db: opts.db });

@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Db } from '../../db/client.js';
 import { createDeal, getDeal, listDeals, updateDeal } from '../../db/crm/deals.js';
 import { HttpError } from '../errors.js';
-import { ErrorBody, Nullable, Paging } from './schemas.js';
+import { ErrorBody, IdParams, Nullable, Paging } from './schemas.js';
 
 const DealStatus = Type.Union([Type.Literal('open'), Type.Literal('won'), Type.Literal('lost')]);
 
@@ -21,16 +21,15 @@ export const Deal = Type.Object({
   updatedAt: Type.String(),
 });
 
-const IdParams = Type.Object({ id: Type.String() });
 const security = [{ bearer: [] }];
 const Fields = {
-  contactId: Type.Optional(Nullable(Type.String({ description: 'a merged-away contact stands for the contact it was merged into' }))),
-  companyId: Type.Optional(Nullable(Type.String())),
+  contactId: Type.Optional(Nullable(Type.String({ maxLength: 64, description: 'a merged-away contact stands for the contact it was merged into' }))),
+  companyId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
   stage: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'free text; default "new"' })),
   status: Type.Optional(DealStatus),
   value: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 999_999_999_999.99, description: 'kept with two decimals' }))),
   currency: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 3, description: 'ISO 4217' }))),
-  ownerAgentId: Type.Optional(Nullable(Type.String())),
+  ownerAgentId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
 };
 
 export const dealRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
@@ -56,11 +55,11 @@ export const dealRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
         summary: 'List deals, newest first',
         security,
         querystring: Type.Object({
-          contactId: Type.Optional(Type.String()),
-          companyId: Type.Optional(Type.String()),
-          stage: Type.Optional(Type.String()),
+          contactId: Type.Optional(Type.String({ maxLength: 64 })),
+          companyId: Type.Optional(Type.String({ maxLength: 64 })),
+          stage: Type.Optional(Type.String({ maxLength: 100 })),
           status: Type.Optional(DealStatus),
-          ownerAgentId: Type.Optional(Type.String()),
+          ownerAgentId: Type.Optional(Type.String({ maxLength: 64 })),
           ...Paging,
         }),
         response: { 200: Type.Object({ data: Type.Array(Deal), nextCursor: Nullable(Type.String()) }), 401: ErrorBody, 422: ErrorBody },

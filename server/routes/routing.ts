@@ -10,14 +10,7 @@ export interface RoutingRoutesOptions {
   temporal: Client;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export const routingRoutes: FastifyPluginAsyncTypebox<RoutingRoutesOptions> = async (app, opts) => {
-  // JSON bodies may come wrapped in { data }.
-  app.addHook('preValidation', async (req) => {
-    const body = req.body;
-    if (isPlainObject(body) && Object.keys(body).length === 1 && isPlainObject(body.data)) req.body = body.data;
-  });
   await app.register(agentRoutes, { db: opts.db, temporal: opts.temporal });
   await app.register(rulesRoutes, { db: opts.db });
 };

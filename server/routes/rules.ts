@@ -33,6 +33,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
   app.put(
     '/rules',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['rules'],
         summary: 'Replace the rules document; a `version` in it must be the current one (else 409). 422 with the reasons.',
@@ -41,7 +42,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
           { version: Type.Optional(Type.Integer({ minimum: 0, description: 'the version this change was made on (optimistic concurrency)' })) },
           { additionalProperties: true },
         ),
-        response: { 200: Type.Object({ version: Type.Integer() }), 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+        response: { 200: Type.Object({ version: Type.Integer() }), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
     async (req) => {

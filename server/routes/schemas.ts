@@ -60,5 +60,13 @@ export const ErrorBody = Type.Object({
 
 export const Paging = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
 };
+
+/** An id in a body (ours are UUIDs; CONTRACT.md: every string has a maxLength). */
+export const BodyId = (description = 'an id') => Type.String({ minLength: 1, maxLength: 64, description });
+/** A team name, as the rules define it. */
+export const TeamName = Type.String({ minLength: 1, maxLength: 200, description: 'a team name from the current rules' });
+/** Why a person did what they did, for the timeline. */
+export const Reason = Type.String({ maxLength: 500, description: 'why, for the timeline' });
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 512 }) });

@@ -1,15 +1,12 @@
 // The routing half of the agent API over HTTP on a real Postgres: the rules document (defaults,
 // versions, 422 with reasons, 409 on a stale version) and agents (create, change, list with load).
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../activities/assignment.js';
 import { contacts, conversations } from '../../db/schema.js';
-import { registerBearerAuth } from '../../server/auth.js';
-import { errorHandler } from '../../server/errors.js';
-import { routingRoutes } from '../../server/routes/routing.js';
+import { buildApp } from '../../server/app.js';
 import { DEFAULT_RULES } from '../../workflows/policy/rules.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
@@ -22,10 +19,16 @@ beforeAll(async () => {
   db = await createTestDb();
   connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection, namespace: 'default' });
-  app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setErrorHandler(errorHandler);
-  registerBearerAuth(app, [token]);
-  await app.register(routingRoutes, { prefix: '/api/v1', db: db.db, temporal });
+  // The whole app without a worker: these routes only need the database and Temporal's client.
+  app = await buildApp({
+    db: db.db,
+    temporal,
+    taskQueue: `tq-${randomBytes(4).toString('hex')}`,
+    appSecrets: ['unused'],
+    verifyToken: 'unused',
+    apiTokens: [token],
+    checks: { database: db.ping, temporal: async () => {} },
+  });
   await app.ready();
 });
 afterAll(async () => {

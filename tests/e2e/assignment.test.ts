@@ -2,17 +2,14 @@
 // (capacity is a hard limit; the rest wait in the team's queue, most urgent then oldest first),
 // freed slots served from the queue, more capacity via PATCH /agents/:id signalled to workflows.
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities, type AssignResult } from '../../activities/assignment.js';
 import { listQueue } from '../../db/routing/assignment.js';
 import { agents, contacts, conversations, teamQueue } from '../../db/schema.js';
-import { registerBearerAuth } from '../../server/auth.js';
-import { errorHandler } from '../../server/errors.js';
-import { routingRoutes } from '../../server/routes/routing.js';
+import { buildApp } from '../../server/app.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
 let db: TestDb;
@@ -27,10 +24,16 @@ beforeAll(async () => {
   db = await createTestDb(); // a postgres.js pool of 10 connections
   connection = await Connection.connect({ address: inject('temporalAddress') });
   temporal = new Client({ connection, namespace: 'default' });
-  app = Fastify({ logger: false, ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setErrorHandler(errorHandler);
-  registerBearerAuth(app, [token]);
-  await app.register(routingRoutes, { prefix: '/api/v1', db: db.db, temporal });
+  // The whole app without a worker: these routes only need the database and Temporal's client.
+  app = await buildApp({
+    db: db.db,
+    temporal,
+    taskQueue: `tq-${randomBytes(4).toString('hex')}`,
+    appSecrets: ['unused'],
+    verifyToken: 'unused',
+    apiTokens: [token],
+    checks: { database: db.ping, temporal: async () => {} },
+  });
   await app.ready();
   acts = createAssignmentActivities(db.db);
 });

@@ -13,7 +13,8 @@ describe('configuration', () => {
     expect(a.port).toBe(3000);
     expect(a.temporal).toMatchObject({ namespace: 'default', taskQueue: 'threadline', devPort: 7233, uiPort: 8233 });
     expect(a.whatsapp.simulatorPort).toBe(3001);
-    expect(a.generated.map((g) => g.split('=')[0])).toEqual(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'API_TOKENS']);
+    expect(a.generated.map((g) => g.split('=')[0])).toEqual(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'API_TOKENS', 'WHATSAPP_SIMULATOR_TOKEN']);
+    expect(a.host).toBe('127.0.0.1');
     const saved = JSON.parse(readFileSync(path.join(dir, 'secrets.json'), 'utf8'));
     expect(a.apiTokens).toEqual([saved.apiToken]);
     const b = loadConfig('dev', { THREADLINE_DATA_DIR: dir });
@@ -22,7 +23,13 @@ describe('configuration', () => {
   });
 
   it('takes several app secrets for rotation and several API tokens', () => {
-    const c = loadConfig('dev', { THREADLINE_DATA_DIR: tmp(), WHATSAPP_APP_SECRET: 'new, old', API_TOKENS: 'a,b', WHATSAPP_VERIFY_TOKEN: 'v' });
+    const c = loadConfig('dev', {
+      THREADLINE_DATA_DIR: tmp(),
+      WHATSAPP_APP_SECRET: 'new, old',
+      API_TOKENS: 'a,b',
+      WHATSAPP_VERIFY_TOKEN: 'v',
+      WHATSAPP_SIMULATOR_TOKEN: 'sim-token-of-16-chars',
+    });
     expect(c.whatsapp.appSecrets).toEqual(['new', 'old']);
     expect(c.apiTokens).toEqual(['a', 'b']);
     expect(c.generated).toEqual([]);
@@ -46,8 +53,10 @@ describe('configuration', () => {
     for (const name of ['TEMPORAL_ADDRESS', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'API_TOKENS']) expect(msg).toContain(name);
     expect(msg).not.toContain('DATABASE_URL');
     // The worker needs only the database and Temporal.
-    const w = loadConfig('production', { DATABASE_URL: 'postgres://x@h/db', TEMPORAL_ADDRESS: 't:7233' }, REQUIRED.worker);
+    const w = loadConfig('production', { DATABASE_URL: 'postgres://x@h/db', TEMPORAL_ADDRESS: 't:7233', WHATSAPP_ACCESS_TOKEN: 'EAAG' }, REQUIRED.worker);
     expect(w.generated).toEqual([]);
+    expect(w.host).toBe('0.0.0.0');
+    expect(() => loadConfig('production', { DATABASE_URL: 'postgres://x@h/db', TEMPORAL_ADDRESS: 't:7233' }, REQUIRED.worker)).toThrow(/WHATSAPP_ACCESS_TOKEN/);
     expect(() => loadConfig('production', { DATABASE_URL: 'postgres://x@h/db' }, REQUIRED.worker)).toThrow(/TEMPORAL_ADDRESS/);
   });
 });
