@@ -1,8 +1,9 @@
 // Step 6, CRM records: conversation log, messages, statuses and events, written idempotently
 // (keys: WhatsApp message id; workflow id + sequence) so a retried activity changes nothing.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { contactIdentities, contacts, conversations, interactionEvents, messages } from '../db/schema.js';
+import { isPermanentDbError, keepDeadLetter, storeOrDeadLetter } from '../db/dead-letters.js';
+import { contactIdentities, contacts, conversations, inboundRaw, interactionEvents, messages } from '../db/schema.js';
 import type { InboundMessageEvent, StatusEvent } from '../whatsapp/events.js';
 import { nextDeliveryStatus } from '../workflows/policy/delivery-status.js';
 import { resolveSenderContact } from './identity.js';
@@ -14,10 +15,22 @@ export interface RecordInboundInput {
 }
 
 export interface RecordInboundResult {
-  contactId: string;
-  conversationId: string;
+  /** Null only when nothing could be stored and the conversation did not exist before. */
+  contactId: string | null;
+  conversationId: string | null;
   /** Messages newly stored (the others were already there). */
   stored: number;
+  /** Messages Postgres refused for good: kept as dead letters, the conversation goes on. */
+  deadLettered: string[];
+}
+
+const statusRawKey = (s: StatusEvent) => `status:${s.waMessageId}:${s.status}`;
+
+/** Raw JSON the webhook stored for these keys (signals carry none). */
+async function rawFor(db: Db, keys: string[]): Promise<Map<string, unknown>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.select({ key: inboundRaw.key, raw: inboundRaw.raw }).from(inboundRaw).where(inArray(inboundRaw.key, keys));
+  return new Map(rows.map((r) => [r.key, r.raw]));
 }
 
 export interface RecordOutboundInput {
@@ -50,96 +63,144 @@ export interface RecordEventInput {
 }
 
 export function createCrmRecordActivities(db: Db) {
-  return {
-    /** Capture + identity + records for a batch of one conversation's inbound messages. */
-    async recordInbound(input: RecordInboundInput): Promise<RecordInboundResult> {
-      if (input.messages.length === 0) throw new Error('recordInbound needs at least one message');
-      const first = input.messages[0]!.sender;
-      const senderKey = first.waId ?? first.userId ?? 'unknown';
-      const lastInboundAt = new Date(input.messages.map((m) => m.at).sort().at(-1)!);
+  /** One transaction: the conversation (created or reopened), the messages, the sender's identities. */
+  async function storeInbound(
+    input: RecordInboundInput,
+    batch: InboundMessageEvent[],
+    raws: Map<string, unknown>,
+  ): Promise<Omit<RecordInboundResult, 'deadLettered'>> {
+    const first = batch[0]!.sender;
+    const senderKey = first.waId ?? first.userId ?? 'unknown';
+    const lastInboundAt = new Date(batch.map((m) => m.at).sort().at(-1)!);
 
-      return db.transaction(async (tx) => {
-        // An existing conversation keeps its contact; a new one resolves the first sender.
-        const [existing] = await tx
-          .select({ contactId: conversations.contactId })
-          .from(conversations)
-          .where(eq(conversations.workflowId, input.workflowId));
-        const resolved = existing ? undefined : await resolveSenderContact(tx, first);
-        const contactId = existing?.contactId ?? resolved!.contactId;
-        const [conv] = await tx
-          .insert(conversations)
+    return db.transaction(async (tx) => {
+      // An existing conversation keeps its contact; a new one resolves the first sender.
+      const [existing] = await tx
+        .select({ contactId: conversations.contactId })
+        .from(conversations)
+        .where(eq(conversations.workflowId, input.workflowId));
+      const resolved = existing ? undefined : await resolveSenderContact(tx, first);
+      const contactId = existing?.contactId ?? resolved!.contactId;
+      const [conv] = await tx
+        .insert(conversations)
+        .values({
+          workflowId: input.workflowId,
+          phoneNumberId: input.phoneNumberId,
+          sender: senderKey,
+          contactId,
+          lastInboundAt,
+        })
+        .onConflictDoUpdate({
+          target: conversations.workflowId,
+          set: {
+            lastInboundAt: sql`greatest(${conversations.lastInboundAt}, excluded.last_inbound_at)`,
+            // A buyer writing again reopens a resolved conversation.
+            status: sql`case when ${conversations.status} = 'resolved' then 'open' else ${conversations.status} end`,
+            updatedAt: new Date(),
+          },
+        })
+        .returning({ id: conversations.id, contactId: conversations.contactId });
+      const conversationId = conv!.id;
+      const stored = await tx
+        .insert(messages)
+        .values(
+          batch.map((m) => ({
+            waMessageId: m.waMessageId,
+            conversationId,
+            contactId: conv!.contactId,
+            direction: 'in',
+            type: m.type,
+            text: m.text,
+            raw: (raws.get(m.waMessageId) ?? m.raw ?? null) as object,
+            sentAt: new Date(m.at),
+            status: 'received',
+          })),
+        )
+        .onConflictDoNothing({ target: messages.waMessageId })
+        .returning({ id: messages.id });
+      // The raw JSON now lives on its message.
+      const consumed = batch.map((m) => m.waMessageId).filter((id) => raws.has(id));
+      if (consumed.length > 0) await tx.delete(inboundRaw).where(inArray(inboundRaw.key, consumed));
+      // Every WhatsApp id the messages carry, in order, belongs to this contact: both ids of a
+      // sender, and the new number of a "customer changed number" system message. An id that
+      // already belongs to someone else stays theirs (a duplicate for a person to review).
+      const ids = batch.flatMap((m) => [
+        ...(m.sender.waId ? [{ kind: 'wa_id', value: m.sender.waId }] : []),
+        ...(m.sender.userId ? [{ kind: 'user_id', value: m.sender.userId }] : []),
+        ...(m.newWaId ? [{ kind: 'wa_id', value: m.newWaId }] : []),
+        ...(m.newUserId ? [{ kind: 'user_id', value: m.newUserId }] : []),
+      ]);
+      if (ids.length > 0) {
+        await tx
+          .insert(contactIdentities)
+          .values(ids.map((i) => ({ contactId: conv!.contactId, channel: 'whatsapp', ...i })))
+          .onConflictDoNothing();
+      }
+      if (resolved && resolved.matchedBy !== 'identity') {
+        await tx
+          .insert(interactionEvents)
           .values({
-            workflowId: input.workflowId,
-            phoneNumberId: input.phoneNumberId,
-            sender: senderKey,
+            idempotencyKey: `identity:${contactId}:${resolved.matchedBy}:${first.waId ?? first.userId}`,
+            conversationId,
             contactId,
-            lastInboundAt,
-          })
-          .onConflictDoUpdate({
-            target: conversations.workflowId,
-            set: {
-              lastInboundAt: sql`greatest(${conversations.lastInboundAt}, excluded.last_inbound_at)`,
-              // A buyer writing again reopens a resolved conversation.
-              status: sql`case when ${conversations.status} = 'resolved' then 'open' else ${conversations.status} end`,
-              updatedAt: new Date(),
+            kind: 'identity',
+            payload: {
+              matchedBy: resolved.matchedBy,
+              reasons: [
+                resolved.matchedBy === 'created'
+                  ? `new contact for ${first.waId ?? first.userId}`
+                  : `${first.waId} matched an existing contact by another form of the same number`,
+              ],
             },
           })
-          .returning({ id: conversations.id, contactId: conversations.contactId });
-        const conversationId = conv!.id;
-        const stored = await tx
-          .insert(messages)
-          .values(
-            input.messages.map((m) => ({
-              waMessageId: m.waMessageId,
-              conversationId,
-              contactId: conv!.contactId,
-              direction: 'in',
-              type: m.type,
-              text: m.text,
-              raw: m.raw ?? null,
-              sentAt: new Date(m.at),
-              status: 'received',
-            })),
-          )
-          .onConflictDoNothing({ target: messages.waMessageId })
-          .returning({ id: messages.id });
-        // Every WhatsApp id the messages carry, in order, belongs to this contact: both ids of a
-        // sender, and the new number of a "customer changed number" system message. An id that
-        // already belongs to someone else stays theirs (a duplicate for a person to review).
-        const ids = input.messages.flatMap((m) => [
-          ...(m.sender.waId ? [{ kind: 'wa_id', value: m.sender.waId }] : []),
-          ...(m.sender.userId ? [{ kind: 'user_id', value: m.sender.userId }] : []),
-          ...(m.newWaId ? [{ kind: 'wa_id', value: m.newWaId }] : []),
-          ...(m.newUserId ? [{ kind: 'user_id', value: m.newUserId }] : []),
-        ]);
-        if (ids.length > 0) {
-          await tx
-            .insert(contactIdentities)
-            .values(ids.map((i) => ({ contactId: conv!.contactId, channel: 'whatsapp', ...i })))
-            .onConflictDoNothing();
+          .onConflictDoNothing();
+      }
+      return { contactId: conv!.contactId, conversationId, stored: stored.length };
+    });
+  }
+
+  return {
+    /**
+     * Capture + identity + records for a batch of one conversation's inbound messages. What Postgres
+     * refuses for good is kept as a dead letter (one message at a time, to find it); a retry of
+     * anything else (the database away) goes on as long as it takes.
+     */
+    async recordInbound(input: RecordInboundInput): Promise<RecordInboundResult> {
+      if (input.messages.length === 0) throw new Error('recordInbound needs at least one message');
+      const raws = await rawFor(db, input.messages.map((m) => m.waMessageId));
+      try {
+        return { ...(await storeInbound(input, input.messages, raws)), deadLettered: [] };
+      } catch (err) {
+        if (!isPermanentDbError(err) || input.messages.length === 0) throw err;
+      }
+      let first: Omit<RecordInboundResult, 'deadLettered'> | undefined;
+      let stored = 0;
+      const deadLettered: string[] = [];
+      for (const m of input.messages) {
+        try {
+          const r = await storeInbound(input, [m], raws);
+          first ??= r;
+          stored += r.stored;
+        } catch (err) {
+          if (!isPermanentDbError(err)) throw err;
+          await keepDeadLetter(db, {
+            key: `inbound_message:${m.waMessageId}`,
+            kind: 'inbound_message',
+            workflowId: input.workflowId,
+            reason: (err as Error).message,
+            payload: { event: m, raw: raws.get(m.waMessageId) ?? m.raw ?? null },
+          });
+          deadLettered.push(m.waMessageId);
         }
-        if (resolved && resolved.matchedBy !== 'identity') {
-          await tx
-            .insert(interactionEvents)
-            .values({
-              idempotencyKey: `identity:${contactId}:${resolved.matchedBy}:${first.waId ?? first.userId}`,
-              conversationId,
-              contactId,
-              kind: 'identity',
-              payload: {
-                matchedBy: resolved.matchedBy,
-                reasons: [
-                  resolved.matchedBy === 'created'
-                    ? `new contact for ${first.waId ?? first.userId}`
-                    : `${first.waId} matched an existing contact by another form of the same number`,
-                ],
-              },
-            })
-            .onConflictDoNothing();
-        }
-        return { contactId: conv!.contactId, conversationId, stored: stored.length };
-      });
+      }
+      if (first) return { ...first, stored, deadLettered };
+      const [existing] = await db
+        .select({ id: conversations.id, contactId: conversations.contactId })
+        .from(conversations)
+        .where(eq(conversations.workflowId, input.workflowId));
+      return { conversationId: existing?.id ?? null, contactId: existing?.contactId ?? null, stored: 0, deadLettered };
     },
+
 
     /** A message we sent (accepted by the Graph API): stored once, keyed by its wamid. */
     async recordOutbound(input: RecordOutboundInput): Promise<{ stored: boolean }> {
@@ -183,8 +244,11 @@ export function createCrmRecordActivities(db: Db) {
     /** Delivery statuses of messages we sent: forward only; each kept as a timeline event. */
     async recordStatuses(input: { conversationId: string | null; statuses: StatusEvent[] }): Promise<{ updated: number }> {
       let updated = 0;
+      const raws = await rawFor(db, input.statuses.map(statusRawKey));
       for (const s of input.statuses) {
-        await db.transaction(async (tx) => {
+        const raw = (raws.get(statusRawKey(s)) ?? s.raw ?? null) as object;
+        const letter = { key: `status:${s.waMessageId}:${s.status}`, kind: 'status', payload: { event: s, raw } };
+        await storeOrDeadLetter(db, letter, () => db.transaction(async (tx) => {
           const [row] = await tx
             .select({
               id: messages.id,
@@ -207,7 +271,7 @@ export function createCrmRecordActivities(db: Db) {
                 waMessageId: s.waMessageId,
                 status: s.status,
                 ...(s.errorCode !== undefined ? { errorCode: s.errorCode, errorTitle: s.errorTitle ?? null } : {}),
-                raw: s.raw as object,
+                raw,
               },
               at: new Date(s.at),
             })
@@ -237,7 +301,9 @@ export function createCrmRecordActivities(db: Db) {
                 ),
               );
           }
-        });
+          // The raw JSON now lives on its timeline event.
+          await tx.delete(inboundRaw).where(eq(inboundRaw.key, statusRawKey(s)));
+        }));
       }
       return { updated };
     },
@@ -256,17 +322,19 @@ export function createCrmRecordActivities(db: Db) {
     },
 
     async recordEvent(input: RecordEventInput): Promise<void> {
-      await db
-        .insert(interactionEvents)
-        .values({
-          idempotencyKey: input.key,
-          conversationId: input.conversationId,
-          contactId: input.contactId ?? null,
-          kind: input.kind,
-          payload: input.payload,
-          at: input.at ? new Date(input.at) : new Date(),
-        })
-        .onConflictDoNothing();
+      await storeOrDeadLetter(db, { key: `event:${input.key}`, kind: 'event', payload: input }, async () => {
+        await db
+          .insert(interactionEvents)
+          .values({
+            idempotencyKey: input.key,
+            conversationId: input.conversationId,
+            contactId: input.contactId ?? null,
+            kind: input.kind,
+            payload: input.payload,
+            at: input.at ? new Date(input.at) : new Date(),
+          })
+          .onConflictDoNothing();
+      });
     },
   };
 }

@@ -300,7 +300,8 @@ export const deadLetters = pgTable(
  * decisions need (never near Temporal's payload limit), and the CRM write takes the raw JSON from here.
  */
 export const inboundRaw = pgTable('inbound_raw', {
-  waMessageId: text('wa_message_id').primaryKey(),
+  /** The message's wamid, or `status:<wamid>:<status>` for a status. */
+  key: text('key').primaryKey(),
   raw: jsonb('raw').notNull(),
   receivedAt: ts('received_at').notNull().defaultNow(),
 });

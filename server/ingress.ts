@@ -3,9 +3,10 @@
 // Statuses: signal the conversation of the message they report on; never start one for an unknown id.
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db } from '../db/client.js';
+import { isPermanentDbError, keepDeadLetter } from '../db/dead-letters.js';
 import { contactIdentities, conversations, interactionEvents, messages } from '../db/schema.js';
 import {
   conversationWorkflowId,
@@ -40,19 +41,84 @@ export interface DispatchResult {
   orphans: number;
 }
 
+/** Serialised size of one signal's events: far below Temporal's 2 MB payload limit (it warns at 256 KB). */
+export const SIGNAL_BYTES = 200 * 1024;
+const SIGNAL_EVENTS = 500;
+
+type EventRow = typeof interactionEvents.$inferInsert;
+
+/**
+ * Inserts timeline rows at once; if Postgres refuses one for good (a value it cannot store), each is
+ * tried alone and the refused ones are kept as dead letters, so the webhook never answers 503 for ever.
+ */
+async function insertEventsOrDeadLetter(db: Db, rows: EventRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  try {
+    await db.insert(interactionEvents).values(rows).onConflictDoNothing();
+    return;
+  } catch (err) {
+    if (!isPermanentDbError(err)) throw err;
+  }
+  for (const row of rows) {
+    try {
+      await db.insert(interactionEvents).values(row).onConflictDoNothing();
+    } catch (err) {
+      if (!isPermanentDbError(err)) throw err;
+      await keepDeadLetter(db, { key: row.idempotencyKey, kind: row.kind, reason: (err as Error).message, payload: row.payload });
+    }
+  }
+}
+
 /** Parts of a body that could not be read at all (no id, not an object): kept, never dropped. */
 export async function keepInvalidItems(db: Db, items: { reason: string; raw: unknown }[]): Promise<void> {
-  if (items.length === 0) return;
-  await db
-    .insert(interactionEvents)
-    .values(
-      items.map((i) => ({
-        idempotencyKey: `invalid:${createHash('sha256').update(JSON.stringify([i.reason, i.raw ?? null])).digest('hex')}`,
-        kind: 'invalid_event',
-        payload: { reason: i.reason, raw: (i.raw ?? null) as object },
-      })),
-    )
-    .onConflictDoNothing();
+  await insertEventsOrDeadLetter(
+    db,
+    items.map((i) => ({
+      idempotencyKey: `invalid:${createHash('sha256').update(JSON.stringify([i.reason, i.raw ?? null])).digest('hex')}`,
+      kind: 'invalid_event',
+      payload: { reason: i.reason, raw: (i.raw ?? null) as object },
+    })),
+  );
+}
+
+/** The key under which an event's raw JSON waits for the CRM write (inbound_raw). */
+export const rawKey = (ev: InboundEvent) => (ev.kind === 'message' ? ev.waMessageId : `status:${ev.waMessageId}:${ev.status}`);
+
+/**
+ * Raw JSON of every event, stored before the signal so that signals carry only what decisions need.
+ * One statement per body; events already recorded (a redelivery) store nothing.
+ */
+async function storeRaw(db: Db, events: InboundEvent[]): Promise<void> {
+  const rows = new Map<string, unknown>();
+  for (const ev of events) if (ev.raw !== undefined && ev.raw !== null) rows.set(rawKey(ev), ev.raw);
+  if (rows.size === 0) return;
+  const json = JSON.stringify([...rows].map(([key, raw]) => ({ key, raw })));
+  await db.execute(sql`
+    insert into inbound_raw (key, raw)
+    select x.key, x.raw from jsonb_to_recordset(${json}::jsonb) as x(key text, raw jsonb)
+    where not exists (select 1 from messages m where m.wa_message_id = x.key)
+      and not exists (select 1 from interaction_events e where e.idempotency_key = x.key)
+    on conflict (key) do nothing`);
+}
+
+/** The events without their raw JSON, in signals of bounded size, in order. */
+export function signalChunks(events: InboundEvent[]): InboundEvent[][] {
+  const chunks: InboundEvent[][] = [];
+  let current: InboundEvent[] = [];
+  let bytes = 0;
+  for (const ev of events) {
+    const { raw: _raw, ...slim } = ev;
+    const size = JSON.stringify(slim).length;
+    if (current.length > 0 && (bytes + size > SIGNAL_BYTES || current.length >= SIGNAL_EVENTS)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(slim as InboundEvent);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]): Promise<DispatchResult> {
@@ -95,7 +161,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(inArray(messages.waMessageId, ids));
     const byMessage = new Map(rows.map((r) => [r.waMessageId, r]));
-    const orphanRows: (typeof interactionEvents.$inferInsert)[] = [];
+    const orphanRows: EventRow[] = [];
     for (const s of statuses) {
       const row = byMessage.get(s.waMessageId);
       if (!row) {
@@ -113,23 +179,23 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
       byConversation.set(row.workflowId, group);
       result.statuses++;
     }
-    if (orphanRows.length > 0) await deps.db.insert(interactionEvents).values(orphanRows).onConflictDoNothing();
+    await insertEventsOrDeadLetter(deps.db, orphanRows);
   }
 
   if (orphanMessages.length > 0) {
-    await deps.db
-      .insert(interactionEvents)
-      .values(
-        orphanMessages.map((m) => ({
-          idempotencyKey: `orphan_message:${m.waMessageId}`,
-          kind: 'orphan_message',
-          payload: { waMessageId: m.waMessageId, type: m.type, raw: m.raw as object },
-          at: new Date(m.at),
-        })),
-      )
-      .onConflictDoNothing();
+    await insertEventsOrDeadLetter(
+      deps.db,
+      orphanMessages.map((m) => ({
+        idempotencyKey: `orphan_message:${m.waMessageId}`,
+        kind: 'orphan_message',
+        payload: { waMessageId: m.waMessageId, type: m.type, raw: m.raw as object },
+        at: new Date(m.at),
+      })),
+    );
     result.orphans += orphanMessages.length;
   }
+
+  await storeRaw(deps.db, [...byConversation.values()].flatMap((g) => g.events));
 
   const { client } = deps;
   // The SDK retries an unavailable server inside the deadline; this bounds the whole hand-over
@@ -143,29 +209,33 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
       [...byConversation].map(([workflowId, group]) =>
         limit(() =>
           client.connection.withDeadline(deadline, async () => {
+            // One conversation's signals in body order; each far below the payload limit.
+            const chunks = signalChunks(group.events);
             const hasMessage = group.events.some((e) => e.kind === 'message');
             if (!hasMessage) {
               try {
-                await client.workflow.getHandle(workflowId).signal(inboundSignal, group.events);
+                for (const chunk of chunks) await client.workflow.getHandle(workflowId).signal(inboundSignal, chunk);
                 return;
               } catch (err) {
                 // The run completed (resolved and quiet): its statuses still belong to it.
                 if (!(err instanceof WorkflowNotFoundError)) throw err;
               }
             }
-            await client.workflow.signalWithStart(WORKFLOW_TYPE, {
-              workflowId,
-              taskQueue: deps.taskQueue,
-              args: [{ phoneNumberId: group.phoneNumberId }],
-              signal: inboundSignal,
-              signalArgs: [group.events],
-              typedSearchAttributes: [
-                { key: SA.ConversationStatus, value: 'open' },
-                { key: SA.Urgency, value: 'normal' },
-                { key: SA.Paused, value: false },
-                ...(group.waId ? [{ key: SA.WaId, value: group.waId }] : []),
-              ],
-            });
+            for (const chunk of chunks) {
+              await client.workflow.signalWithStart(WORKFLOW_TYPE, {
+                workflowId,
+                taskQueue: deps.taskQueue,
+                args: [{ phoneNumberId: group.phoneNumberId }],
+                signal: inboundSignal,
+                signalArgs: [chunk],
+                typedSearchAttributes: [
+                  { key: SA.ConversationStatus, value: 'open' },
+                  { key: SA.Urgency, value: 'normal' },
+                  { key: SA.Paused, value: false },
+                  ...(group.waId ? [{ key: SA.WaId, value: group.waId }] : []),
+                ],
+              });
+            }
           }),
         ),
       ),

@@ -4,8 +4,47 @@ import pino from 'pino';
 import type { Config } from './config.js';
 import { GraphClient } from '../whatsapp/graph-client.js';
 
+/** A URL for the logs: values of query parameters that look like secrets (hub.verify_token...) hidden. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = decodeURIComponentSafe(eq < 0 ? pair : pair.slice(0, eq));
+      return eq >= 0 && /token|secret|key|password|signature/i.test(key) ? `${pair.slice(0, eq)}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export function createLogger(level: string) {
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
+  return pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Fastify logs every request; its URL must not carry the verify token into the logs.
+      serializers: {
+        req: (req: { method?: string; url?: string; hostname?: string; ip?: string }) => ({
+          method: req.method,
+          url: redactUrl(req.url ?? ''),
+          hostname: req.hostname,
+          remoteAddress: req.ip,
+        }),
+      },
+    },
+    pino.destination(2),
+  );
 }
 export type Logger = ReturnType<typeof createLogger>;
 

@@ -69,6 +69,32 @@ const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 /** A non-empty string, else undefined. */
 const nz = (v: string | undefined): string | undefined => (v !== undefined && v.length > 0 ? v : undefined);
 
+/**
+ * Bounds on what reaches a workflow id, a search attribute, an index or a signal. Meta's own values
+ * are far shorter; a longer one is not an id (it would fail a workflow task or a unique index).
+ */
+export const LIMITS = {
+  /** wa_id / user_id / parent_user_id: a longer one counts as absent (the message becomes an orphan, kept). */
+  senderId: 128,
+  /** phone_number_id: part of the workflow id. */
+  phoneNumberId: 64,
+  /** A message or status id; a longer message id is replaced by a synthetic one (the raw JSON keeps it). */
+  messageId: 512,
+  statusName: 64,
+  /** Names shown to agents. */
+  name: 256,
+  /** The text a decision reads (the raw JSON keeps all of it). */
+  text: 65_536,
+  /** Serialised size of one event in a signal; above it the event keeps only what decisions need. */
+  eventBytes: 64 * 1024,
+} as const;
+
+const boundedId = (v: string | undefined, max: number): string | undefined => {
+  const s = nz(v);
+  return s !== undefined && s.length <= max ? s : undefined;
+};
+const cut = (v: string | undefined, max: number): string | undefined => (v !== undefined && v.length > max ? v.slice(0, max) : v);
+
 /** Drops undefined values; undefined when nothing is left. */
 function compact<T extends object>(o: T): T | undefined {
   const out: Record<string, unknown> = {};
@@ -134,8 +160,8 @@ function readMessagesChange(rawValue: unknown, where: string, now: () => Date, o
     return;
   }
   const v = value.data;
-  const phoneNumberId = nz(v.metadata?.phone_number_id) ?? 'unknown';
-  const displayPhoneNumber = nz(v.metadata?.display_phone_number);
+  const phoneNumberId = boundedId(v.metadata?.phone_number_id, LIMITS.phoneNumberId) ?? 'unknown';
+  const displayPhoneNumber = boundedId(v.metadata?.display_phone_number, LIMITS.phoneNumberId);
   const contacts = v.contacts ?? [];
   const metaOf = { phoneNumberId, displayPhoneNumber, contacts, now };
 
@@ -179,11 +205,11 @@ function identityOf(ids: Ids, contacts: CloudApiContact[]): SenderIdentity {
     if (!conflict) contact = c;
   }
   const sender: SenderIdentity = {};
-  const waId = ids.waId ?? nz(contact?.wa_id);
-  const userId = ids.userId ?? nz(contact?.user_id);
-  const parentUserId = ids.parentUserId ?? nz(contact?.parent_user_id);
-  const username = nz(contact?.profile?.username) ?? nz(contact?.username);
-  const profileName = nz(contact?.profile?.name);
+  const waId = boundedId(ids.waId ?? nz(contact?.wa_id), LIMITS.senderId);
+  const userId = boundedId(ids.userId ?? nz(contact?.user_id), LIMITS.senderId);
+  const parentUserId = boundedId(ids.parentUserId ?? nz(contact?.parent_user_id), LIMITS.senderId);
+  const username = cut(nz(contact?.profile?.username) ?? nz(contact?.username), LIMITS.name);
+  const profileName = cut(nz(contact?.profile?.name), LIMITS.name);
   if (waId) sender.waId = waId;
   if (userId) sender.userId = userId;
   if (parentUserId) sender.parentUserId = parentUserId;
@@ -394,8 +420,8 @@ function describe<T extends TypedMessageType>(type: T, part: CloudApiMessagePart
       const p = part as CloudApiMessagePart<'system'>;
       const fields = compact<PartFields>({
         systemType: nz(p.type),
-        newWaId: nz(p.wa_id) ?? nz(p.new_wa_id),
-        newUserId: nz(p.user_id) ?? nz(p.new_user_id),
+        newWaId: boundedId(nz(p.wa_id) ?? nz(p.new_wa_id), LIMITS.senderId),
+        newUserId: boundedId(nz(p.user_id) ?? nz(p.new_user_id), LIMITS.senderId),
       });
       return { text: nz(p.body) ?? null, fields: fields ?? {} };
     }
@@ -436,7 +462,7 @@ function typeOf(m: unknown, declared: string | undefined, errors: WaError[] | un
 function messageEvent(m: unknown, meta: ChangeMeta): InboundMessageEvent {
   const base = messageBaseSchema.safeParse(m);
   const b = base.success ? base.data : undefined;
-  const id = nz(b?.id);
+  const id = boundedId(b?.id, LIMITS.messageId);
   const errors = waErrors(b?.errors);
   const typing = typeOf(m, b?.type, errors);
   const sender = b
@@ -448,7 +474,7 @@ function messageEvent(m: unknown, meta: ChangeMeta): InboundMessageEvent {
     phoneNumberId: meta.phoneNumberId,
     sender,
     type: typing.type,
-    text: typing.described?.text ?? null,
+    text: cut(typing.described?.text ?? undefined, LIMITS.text) ?? null,
     at: isoOf(b?.timestamp, meta.now),
     raw: m,
   };
@@ -462,7 +488,30 @@ function messageEvent(m: unknown, meta: ChangeMeta): InboundMessageEvent {
   if (referral) ev.referral = referral;
   if (errors) ev.errors = errors;
   if (typing.described) Object.assign(ev, typing.described.fields);
-  return ev;
+  return slimmed(ev);
+}
+
+/**
+ * An event too big for a signal (a huge interactive reply, an order of thousands of items) keeps
+ * only what decisions read; everything is still in its raw JSON, stored by ingress.
+ */
+function slimmed(ev: InboundMessageEvent): InboundMessageEvent {
+  const { raw: _raw, ...rest } = ev;
+  if (JSON.stringify(rest).length <= LIMITS.eventBytes) return ev;
+  const slim: InboundMessageEvent = {
+    kind: 'message',
+    waMessageId: ev.waMessageId,
+    phoneNumberId: ev.phoneNumberId,
+    sender: ev.sender,
+    type: ev.type,
+    text: ev.text !== null ? ev.text.slice(0, 4096) : null,
+    at: ev.at,
+    raw: ev.raw,
+  };
+  for (const k of ['displayPhoneNumber', 'syntheticId', 'declaredType', 'mediaId', 'mimeType', 'sha256', 'systemType', 'newWaId', 'newUserId'] as const) {
+    if (ev[k] !== undefined) (slim as unknown as Record<string, unknown>)[k] = ev[k];
+  }
+  return slim;
 }
 
 /** The readable part of a message, for the timeline and the classifier (null when none or malformed). */
@@ -477,6 +526,8 @@ export function textOf(type: string, m: Json): string | null {
 /** A status event, or the reason it is invalid. */
 function statusEvent(s: unknown, meta: ChangeMeta): StatusEvent | string {
   if (!isObj(s)) return 'not an object';
+  if (typeof s.id === 'string' && s.id.length > LIMITS.messageId) return `a status id longer than ${LIMITS.messageId} characters`;
+  if (typeof s.status === 'string' && s.status.length > LIMITS.statusName) return `a status name longer than ${LIMITS.statusName} characters`;
   const r = statusSchema.safeParse(s);
   if (!r.success) {
     if (nz(typeof s.id === 'string' ? s.id : undefined) === undefined) return 'a status needs an id';

@@ -18,3 +18,8 @@ export function verifySignature(body: Buffer, header: string | undefined, appSec
   }
   return ok;
 }
+
+/** The header's form (`sha256=` and 64 hex digits), checked before the body is read at all. */
+export function signatureHeaderWellFormed(header: string | string[] | undefined): boolean {
+  return typeof header === 'string' && /^sha256=[0-9a-fA-F]{64}$/.test(header.trim());
+}

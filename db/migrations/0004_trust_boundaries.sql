@@ -21,7 +21,7 @@ CREATE TABLE "dead_letters" (
 );
 --> statement-breakpoint
 CREATE TABLE "inbound_raw" (
-	"wa_message_id" text PRIMARY KEY NOT NULL,
+	"key" text PRIMARY KEY NOT NULL,
 	"raw" jsonb NOT NULL,
 	"received_at" timestamp with time zone DEFAULT now() NOT NULL
 );

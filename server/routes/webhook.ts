@@ -1,6 +1,8 @@
 // POST/GET /webhooks/whatsapp: the Cloud API webhook (signature over the raw bytes, 5 MiB limit).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
-import { verifySignature } from '../../whatsapp/signature.js';
+import { cleanJson, jsonMayNeedCleaning } from '../../domain/text.js';
+import { signatureHeaderWellFormed, verifySignature } from '../../whatsapp/signature.js';
 import { parseWebhook, WebhookBodyError } from '../../whatsapp/parse.js';
 import { errorBodySchema, sendError } from '../errors.js';
 import { dispatchEvents, keepInvalidItems, TemporalUnavailableError, type IngressDeps } from '../ingress.js';
@@ -13,7 +15,10 @@ export interface WebhookOptions {
   ingress: IngressDeps;
 }
 
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opts) => {
+  const verifyDigest = digest(opts.verifyToken);
   // The signature covers the raw bytes: keep them, whatever the content type says.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
@@ -37,7 +42,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
     },
     async (req, reply) => {
       const q = req.query as Record<string, string | undefined>;
-      if (q['hub.mode'] === 'subscribe' && q['hub.verify_token'] === opts.verifyToken) {
+      // Compared in constant time (digests of equal length), and never logged (see runtime.ts).
+      const given = q['hub.verify_token'];
+      const tokenOk = typeof given === 'string' && timingSafeEqual(digest(given), verifyDigest);
+      if (q['hub.mode'] === 'subscribe' && tokenOk) {
         return reply.type('text/plain; charset=utf-8').send(q['hub.challenge'] ?? '');
       }
       return sendError(reply, 403, 'forbidden', 'verify token does not match');
@@ -48,6 +56,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
     '/webhooks/whatsapp',
     {
       bodyLimit: WEBHOOK_BODY_LIMIT,
+      // A request that cannot be Meta's is refused before its body is read (up to 5 MiB otherwise).
+      onRequest: async (req, reply) => {
+        if (!signatureHeaderWellFormed(req.headers['x-hub-signature-256'])) {
+          return sendError(reply.header('connection', 'close'), 401, 'invalid_signature', 'X-Hub-Signature-256 is missing or not of the form sha256=<64 hex digits>');
+        }
+      },
       schema: {
         tags: ['webhook'],
         summary: 'Cloud API events (messages and statuses), signed with X-Hub-Signature-256',
@@ -78,11 +92,14 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
         return sendError(reply, 401, 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match the body');
       }
       let json: unknown;
+      const text = raw.toString('utf8');
       try {
-        json = JSON.parse(raw.toString('utf8'));
+        json = JSON.parse(text);
       } catch (err) {
-        return sendError(reply, 400, 'invalid_json', `body is not valid JSON: ${(err as Error).message}`);
+        return sendError(reply, 400, 'invalid_json', `body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
       }
+      // Cleaned once, here: U+0000 and unpaired surrogates can only come as \u escapes.
+      if (jsonMayNeedCleaning(text)) json = cleanJson(json);
       let parsed;
       try {
         parsed = parseWebhook(json);

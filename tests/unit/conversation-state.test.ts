@@ -70,8 +70,12 @@ describe('ConversationState', () => {
     expect(() => st.validateRelease()).toThrow(StateError);
     st.takeOver('agent-1');
     expect(st.snapshot()).toMatchObject({ assignee: 'agent-1', takenOverBy: 'agent-1' });
-    expect(() => st.validateTakeOver('agent-1')).toThrow(StateError);
-    expect(() => st.validateTakeOver('')).toThrow(/agentId/);
+    expect(() => st.validateTakeOver({ agentId: 'agent-1' })).toThrow(StateError);
+    expect(() => st.validateTakeOver({ agentId: '' })).toThrow(/agentId/);
+    // Whatever reaches a search attribute is bounded: a 5,000-character id is refused, not applied.
+    expect(() => st.validateTakeOver({ agentId: 'x'.repeat(5000) })).toThrow(/longer than/);
+    expect(() => st.validateReassign({ assignee: 'x'.repeat(5000) })).toThrow(/longer than/);
+    expect(() => st.validatePause({ reason: 'r'.repeat(5000) })).toThrow(/reason is longer/);
     st.release();
     expect(st.snapshot().assignee).toBeNull();
     expect(() => st.validateReassign({})).toThrow(/assignee or a team/);

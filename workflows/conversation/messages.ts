@@ -105,4 +105,6 @@ export interface CarriedState {
   snapshot: ConversationSnapshot;
   seenIds: string[];
   pendingEvents: InboundEvent[];
+  /** Agents' actions not yet written to the timeline. */
+  actionNotes?: { key: string; at: string; payload: Record<string, unknown> }[];
 }

@@ -4,6 +4,7 @@ import type { ConversationContext } from '../../activities/context.js';
 import type { Classification } from '../policy/classify/types.js';
 import type { RoutingDecision } from '../policy/routing.js';
 import type {
+  ActorArgs,
   CarriedState,
   ConversationSnapshot,
   ConversationStatus,
@@ -14,6 +15,22 @@ import type {
 /** How many message ids to remember for dedupe (carried across continue-as-new). */
 export const SEEN_IDS_LIMIT = 2000;
 
+/**
+ * Longest id or name an update may carry: what passes reaches search attributes and the history,
+ * so a longer one is refused by the validator (the API checks first; this holds whoever calls).
+ */
+export const MAX_ACTION_ID = 128;
+const MAX_ACTION_TEXT = 500;
+
+function checkText(field: string, v: unknown, max: number, required = false): void {
+  if (v === undefined || v === null) {
+    if (required) throw new StateError(`${field} is required`, 'invalid');
+    return;
+  }
+  if (typeof v !== 'string' || (required && v.length === 0)) throw new StateError(`${field} must be a string`, 'invalid');
+  if (v.length > max) throw new StateError(`${field} is longer than ${max} characters`, 'invalid');
+}
+
 export class StateError extends Error {
   constructor(
     message: string,
@@ -21,6 +38,13 @@ export class StateError extends Error {
   ) {
     super(message);
   }
+}
+
+/** An agent action waiting to be written to the timeline. */
+export interface ActionNote {
+  key: string;
+  at: string;
+  payload: Record<string, unknown>;
 }
 
 /** A message of the current turn with its classification, waiting for the quiet gap. */
@@ -40,6 +64,7 @@ export class ConversationState {
   private burstGapMs = 2000;
   /** Agents this wait was already escalated away from. */
   private tried: string[] = [];
+  private actionNotes: ActionNote[];
 
   constructor(workflowId: string, phoneNumberId: string, carried?: CarriedState) {
     this.snap = carried?.snapshot ?? {
@@ -63,6 +88,18 @@ export class ConversationState {
     this.seen = new Set(carried?.seenIds ?? []);
     this.queue = [...(carried?.pendingEvents ?? [])];
     this.snap.pending = this.queue.length;
+    this.actionNotes = [...(carried?.actionNotes ?? [])];
+  }
+
+  noteAction(note: ActionNote): void {
+    this.actionNotes.push(note);
+  }
+
+  /** The notes to write now (they are gone from the state once taken). */
+  takeActionNotes(): ActionNote[] {
+    const notes = this.actionNotes;
+    this.actionNotes = [];
+    return notes;
   }
 
   /**
@@ -103,9 +140,21 @@ export class ConversationState {
     return this.queue.length > 0;
   }
 
-  /** Hand the queued events to the CRM write; they stay counted as pending until `recorded`. */
-  peekPending(): InboundEvent[] {
-    return [...this.queue];
+  /**
+   * The oldest queued events for one CRM write, at most `maxEvents` and about `maxBytes` serialised
+   * (at least one); they stay counted as pending until `recorded`.
+   */
+  peekPending(maxEvents = Infinity, maxBytes = Infinity): InboundEvent[] {
+    const out: InboundEvent[] = [];
+    let bytes = 0;
+    for (const ev of this.queue) {
+      if (out.length >= maxEvents) break;
+      const size = maxBytes === Infinity ? 0 : JSON.stringify(ev).length;
+      if (out.length > 0 && bytes + size > maxBytes) break;
+      out.push(ev);
+      bytes += size;
+    }
+    return out;
   }
 
   recorded(count: number, ids: { conversationId?: string; contactId?: string }): void {
@@ -124,35 +173,45 @@ export class ConversationState {
   }
 
   carry(): CarriedState {
-    return { snapshot: this.snapshot(), seenIds: [...this.seen], pendingEvents: [...this.queue] };
+    return { snapshot: this.snapshot(), seenIds: [...this.seen], pendingEvents: [...this.queue], actionNotes: [...this.actionNotes] };
   }
 
   // --- agent actions (validated first, then applied) ---
 
-  validatePause(): void {
+  /** Who acts and why: bounded, whatever the caller. */
+  validateActor(a?: ActorArgs): void {
+    checkText('by', a?.by, MAX_ACTION_ID + 10);
+    checkText('reason', a?.reason, MAX_ACTION_TEXT);
+  }
+
+  validatePause(a?: ActorArgs): void {
+    this.validateActor(a);
     if (this.snap.paused) throw new StateError('automation is already paused');
   }
   pause(): void {
     this.snap.paused = true;
   }
 
-  validateResume(): void {
+  validateResume(a?: ActorArgs): void {
+    this.validateActor(a);
     if (!this.snap.paused) throw new StateError('automation is not paused');
   }
   resume(): void {
     this.snap.paused = false;
   }
 
-  validateTakeOver(agentId: string): void {
-    if (!agentId) throw new StateError('agentId is required', 'invalid');
-    if (this.snap.takenOverBy === agentId) throw new StateError(`already taken over by ${agentId}`);
+  validateTakeOver(a?: ActorArgs & { agentId?: string }): void {
+    this.validateActor(a);
+    checkText('agentId', a?.agentId, MAX_ACTION_ID, true);
+    if (this.snap.takenOverBy === a!.agentId) throw new StateError(`already taken over by ${a!.agentId}`);
   }
   takeOver(agentId: string): void {
     this.snap.takenOverBy = agentId;
     this.snap.assignee = agentId;
   }
 
-  validateRelease(): void {
+  validateRelease(a?: ActorArgs): void {
+    this.validateActor(a);
     if (!this.snap.takenOverBy && !this.snap.assignee) throw new StateError('nobody holds this conversation');
   }
   release(): void {
@@ -161,9 +220,12 @@ export class ConversationState {
   }
 
   validateReassign(args: ReassignArgs): void {
+    this.validateActor(args);
     if (args.assignee === undefined && args.team === undefined) {
       throw new StateError('give an assignee or a team', 'invalid');
     }
+    checkText('assignee', args.assignee, MAX_ACTION_ID);
+    checkText('team', args.team, 200);
   }
   reassign(args: ReassignArgs): void {
     if (args.assignee !== undefined) this.snap.assignee = args.assignee;
@@ -292,7 +354,8 @@ export class ConversationState {
     this.snap.lastOutboundAt = at;
   }
 
-  validateClose(): void {
+  validateClose(a?: ActorArgs): void {
+    this.validateActor(a);
     if (this.snap.status === 'resolved') throw new StateError('conversation is already resolved');
   }
   close(): void {

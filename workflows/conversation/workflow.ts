@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
@@ -64,6 +65,22 @@ const whatsapp = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
+/** Events handed to one CRM write: keeps every activity's input far below Temporal's payload limit. */
+const RECORD_BATCH_EVENTS = 200;
+const RECORD_BATCH_BYTES = 256 * 1024;
+
+/** What the timeline's `action` entries show of the state before and after. */
+const actionView = (s: ConversationSnapshot) => ({
+  status: s.status,
+  assignee: s.assignee,
+  team: s.team,
+  paused: s.paused,
+  takenOverBy: s.takenOverBy,
+});
+
+/** A value bounded before it reaches a search attribute (Temporal refuses long keywords: a failed task). */
+const keyword = (v: string) => (v.length > 256 ? v.slice(0, 256) : v);
+
 /** A resolved conversation with nothing new for this long completes; the next message starts a fresh run. */
 const RESOLVED_QUIET_MS = 60 * 60 * 1000;
 
@@ -98,7 +115,12 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   });
   setHandler(snapshotQuery, () => state.snapshot());
 
+  /**
+   * Applies an agent action and notes it for the timeline (who, from the token; before; after). The
+   * handler itself never awaits: the main loop writes the note, so only one coroutine calls activities.
+   */
   const onAction = <A extends [ActorArgs] | [ActorArgs & { agentId: string }] | [ReassignArgs]>(
+    action: string,
     def: UpdateDefinition<ConversationSnapshot, A, string>,
     validate: (...a: A) => void,
     apply: (...a: A) => void,
@@ -106,18 +128,25 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     setHandler(
       def,
       (...a: A) => {
+        const before = actionView(state.snapshot());
         apply(...a);
         dirty = true;
-        return state.snapshot();
+        const after = state.snapshot();
+        state.noteAction({
+          key: `action:${info.workflowId}:${currentUpdateInfo()?.id ?? action}`,
+          at: new Date(Date.now()).toISOString(),
+          payload: { action, by: a[0]?.by ?? 'unknown', ...(a[0]?.reason ? { reason: a[0].reason } : {}), before, after: actionView(after) },
+        });
+        return after;
       },
       { validator: (...a: A) => guard(() => validate(...a)) },
     );
-  onAction(pauseUpdate, () => state.validatePause(), () => state.pause());
-  onAction(resumeUpdate, () => state.validateResume(), () => state.resume());
-  onAction(takeOverUpdate, (a) => state.validateTakeOver(a?.agentId), (a) => state.takeOver(a.agentId));
-  onAction(releaseUpdate, () => state.validateRelease(), () => state.release());
-  onAction(reassignUpdate, (a) => state.validateReassign(a ?? {}), (a) => state.reassign(a));
-  onAction(closeUpdate, () => state.validateClose(), () => state.close());
+  onAction('pause', pauseUpdate, (a) => state.validatePause(a), () => state.pause());
+  onAction('resume', resumeUpdate, (a) => state.validateResume(a), () => state.resume());
+  onAction('take_over', takeOverUpdate, (a) => state.validateTakeOver(a), (a) => state.takeOver(a.agentId));
+  onAction('release', releaseUpdate, (a) => state.validateRelease(a), () => state.release());
+  onAction('reassign', reassignUpdate, (a) => state.validateReassign(a ?? {}), (a) => state.reassign(a));
+  onAction('close', closeUpdate, (a) => state.validateClose(a), () => state.close());
   setHandler(
     setFollowUpRulesUpdate,
     () => {
@@ -331,15 +360,16 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     }
 
     if (state.hasPending()) {
-      const batch = state.peekPending();
+      // A bounded batch per activity: a huge body arrives in many signals, recorded a part at a time.
+      const batch = state.peekPending(RECORD_BATCH_EVENTS, RECORD_BATCH_BYTES);
       const msgs = batch.filter((e): e is InboundMessageEvent => e.kind === 'message');
       const statuses = batch.filter((e): e is StatusEvent => e.kind === 'status');
       let ids: { conversationId?: string; contactId?: string } = {};
       if (msgs.length > 0) {
         const r = await crmFor().recordInbound({ workflowId: info.workflowId, phoneNumberId: input.phoneNumberId, messages: msgs });
-        ids = { conversationId: r.conversationId, contactId: r.contactId };
+        ids = { conversationId: r.conversationId ?? undefined, contactId: r.contactId ?? undefined };
         // Step 3: context for this turn's decisions (added after v1 histories: patched).
-        if (patched('context-v1')) {
+        if (patched('context-v1') && r.conversationId && r.contactId) {
           state.setContext(await crmFor().loadContext({ conversationId: r.conversationId, contactId: r.contactId }));
         }
         // Step 4 starts here: classify each message now, decide once the burst is quiet.
@@ -356,6 +386,14 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       }
       state.recorded(batch.length, ids);
       dirty = true;
+    }
+
+    // Agents' actions, for the timeline (once the conversation is stored).
+    const conversationId = state.snapshot().conversationId;
+    if (conversationId) {
+      for (const note of state.takeActionNotes()) {
+        await crmFor().recordEvent({ key: note.key, conversationId, kind: 'action', at: note.at, payload: note.payload });
+      }
     }
 
     // Capacity this conversation held goes back to the team queue (close, release).
@@ -394,12 +432,12 @@ export async function conversation(input: ConversationInput & { test?: Conversat
         lastWrittenState = key;
       }
       if (input.test?.searchAttributes !== false) upsertSearchAttributes([
-        ...(s.contactId ? [{ key: SA.ContactId, value: s.contactId }] : []),
-        ...(s.waId ? [{ key: SA.WaId, value: s.waId }] : []),
+        ...(s.contactId ? [{ key: SA.ContactId, value: keyword(s.contactId) }] : []),
+        ...(s.waId ? [{ key: SA.WaId, value: keyword(s.waId) }] : []),
         { key: SA.ConversationStatus, value: s.status },
         { key: SA.Urgency, value: s.urgency },
         { key: SA.Paused, value: s.paused },
-        { key: SA.Assignee, value: s.assignee ?? 'unassigned' },
+        { key: SA.Assignee, value: keyword(s.assignee ?? 'unassigned') },
         ...(s.lastInboundAt ? [{ key: SA.LastInboundAt, value: new Date(s.lastInboundAt) }] : []),
       ]);
       setCurrentDetails(describeConversation(s));
