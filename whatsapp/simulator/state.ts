@@ -1,6 +1,58 @@
-// The simulator's memory: what was sent, which failures are armed, ids. Plain and synchronous.
-import { randomBytes } from 'node:crypto';
+// The simulator's memory: what was sent, reads, webhook deliveries, media, which failures are
+// armed, ids. Plain and synchronous, and bounded: each list keeps its latest entries only, so a
+// long `npm run dev` session does not grow without end.
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { codeInfo, httpStatusForCode } from '../graph-errors.js';
+import type { Delivery } from './webhooks.js';
+
+export interface SimulatorLimits {
+  /** Sent messages kept (the oldest are forgotten first). */
+  sentMessages: number;
+  /** Mark-as-read calls kept. */
+  reads: number;
+  /** Webhook deliveries kept. */
+  deliveries: number;
+  /** Total bytes of stored media; the oldest items are evicted to make room. */
+  mediaBytes: number;
+  /** Media items kept, whatever their size. */
+  mediaItems: number;
+  /** One media item at most (Meta's largest limit for non-documents is 16 MB). */
+  mediaItemBytes: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<SimulatorLimits> = Object.freeze({
+  sentMessages: 10_000,
+  reads: 10_000,
+  deliveries: 10_000,
+  mediaBytes: 128 * 1024 * 1024,
+  mediaItems: 10_000,
+  mediaItemBytes: 16 * 1024 * 1024,
+});
+
+/** Media the simulator holds, as Meta would after an upload or a customer's send. */
+export interface StoredMedia {
+  /** Numeric like Meta's media ids. */
+  id: string;
+  mimeType: string;
+  /** Hex sha256 of the bytes (Meta's media endpoint); webhooks carry it base64. */
+  sha256: string;
+  size: number;
+  filename?: string;
+  bytes: Buffer;
+  at: string;
+}
+
+export class MediaTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`media of ${size} bytes is over the limit of ${limit} bytes`);
+    this.name = 'MediaTooLargeError';
+  }
+}
+
+const MEDIA_TYPES = new Set(['image', 'document', 'audio', 'video', 'sticker']);
 
 export interface SentMessage {
   /** 1, 2, 3... in arrival order; `GET /__sim/sent?since=<seq>` returns the later ones. */
@@ -14,6 +66,10 @@ export interface SentMessage {
   type: string;
   /** The readable text: text body, interactive body, template name and parameters. */
   text: string | null;
+  /** For a template send: the template as sent. */
+  template?: { name: string; language: unknown; components?: unknown };
+  /** For an image, document, audio, video or sticker sent by media id. */
+  mediaId?: string;
   /** The request body as received. */
   body: Record<string, unknown>;
   at: string;
@@ -99,10 +155,23 @@ const digits = (s: string): string => s.replace(/\D/g, '');
 
 export class SimulatorState {
   #seq = 0;
-  #sent: SentMessage[] = [];
+  /** By wamid, in arrival order (a Map iterates in insertion order: the first key is the oldest). */
+  #sent = new Map<string, SentMessage>();
   #reads: ReadReceipt[] = [];
+  #deliveries: Delivery[] = [];
+  #media = new Map<string, StoredMedia>();
+  #mediaBytes = 0;
   #rules: FailureRule[] = [];
+  readonly limits: Readonly<SimulatorLimits>;
   autoRead = true;
+
+  constructor(limits: Partial<SimulatorLimits> = {}) {
+    const merged = { ...DEFAULT_LIMITS, ...limits };
+    for (const [k, v] of Object.entries(merged)) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`simulator limits: ${k} must be a positive integer`);
+    }
+    this.limits = Object.freeze(merged);
+  }
 
   newMessageId(): string {
     // Real wamids are base64 of a protobuf; these only need to be unique and look the part.
@@ -111,26 +180,85 @@ export class SimulatorState {
 
   record(m: Omit<SentMessage, 'seq' | 'statuses'>): SentMessage {
     const sent: SentMessage = { ...m, seq: ++this.#seq, statuses: [] };
-    this.#sent.push(sent);
+    this.#sent.set(sent.id, sent);
+    while (this.#sent.size > this.limits.sentMessages) this.#sent.delete(this.#sent.keys().next().value!);
     return sent;
   }
 
   recordRead(r: ReadReceipt): void {
-    this.#reads.push(r);
+    pushBounded(this.#reads, r, this.limits.reads);
+  }
+
+  recordDelivery(d: Delivery): void {
+    pushBounded(this.#deliveries, d, this.limits.deliveries);
   }
 
   sent(filter: { since?: number; to?: string } = {}): SentMessage[] {
-    return this.#sent.filter(
-      (m) => (filter.since === undefined || m.seq > filter.since) && (filter.to === undefined || matches(filter.to, m)),
-    );
+    const out: SentMessage[] = [];
+    for (const m of this.#sent.values()) {
+      if ((filter.since === undefined || m.seq > filter.since) && (filter.to === undefined || matches(filter.to, m))) out.push(m);
+    }
+    return out;
   }
 
   find(id: string): SentMessage | undefined {
-    return this.#sent.find((m) => m.id === id);
+    return this.#sent.get(id);
   }
 
   reads(): ReadReceipt[] {
     return [...this.#reads];
+  }
+
+  deliveries(): Delivery[] {
+    return [...this.#deliveries];
+  }
+
+  /** Largest media item accepted now (the per-item and the total limit). */
+  get mediaItemLimit(): number {
+    return Math.min(this.limits.mediaItemBytes, this.limits.mediaBytes);
+  }
+
+  /** Stores media, evicting the oldest items until the new one fits. */
+  putMedia(bytes: Uint8Array, mimeType: string, filename?: string): StoredMedia {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (buf.length > this.mediaItemLimit) throw new MediaTooLargeError(buf.length, this.mediaItemLimit);
+    let id: string;
+    do id = `${randomInt(1, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`;
+    while (this.#media.has(id));
+    // Own copy: the caller's buffer may be a view into a larger pooled one.
+    const item: StoredMedia = {
+      id,
+      mimeType,
+      sha256: createHash('sha256').update(buf).digest('hex'),
+      size: buf.length,
+      bytes: Buffer.from(buf),
+      at: new Date().toISOString(),
+    };
+    if (filename !== undefined) item.filename = filename;
+    while (this.#media.size > 0 && (this.#mediaBytes + item.size > this.limits.mediaBytes || this.#media.size >= this.limits.mediaItems)) {
+      const oldest = this.#media.values().next().value!;
+      this.#media.delete(oldest.id);
+      this.#mediaBytes -= oldest.size;
+    }
+    this.#media.set(id, item);
+    this.#mediaBytes += item.size;
+    return item;
+  }
+
+  media(id: string): StoredMedia | undefined {
+    return this.#media.get(id);
+  }
+
+  deleteMedia(id: string): boolean {
+    const m = this.#media.get(id);
+    if (!m) return false;
+    this.#media.delete(id);
+    this.#mediaBytes -= m.size;
+    return true;
+  }
+
+  mediaUsage(): { items: number; bytes: number } {
+    return { items: this.#media.size, bytes: this.#mediaBytes };
   }
 
   failNext(code: number, opts: FailOptions = {}): FailureRule {
@@ -165,11 +293,38 @@ export class SimulatorState {
   }
 
   reset(): void {
-    this.#sent = [];
+    this.#sent.clear();
     this.#reads = [];
+    this.#deliveries = [];
+    this.#media.clear();
+    this.#mediaBytes = 0;
     this.#rules = [];
     this.autoRead = true;
   }
+}
+
+function pushBounded<T>(list: T[], item: T, cap: number): void {
+  list.push(item);
+  if (list.length > cap) list.splice(0, list.length - cap);
+}
+
+/** What a send body names, for `GET /__sim/sent`: the template, or the media id. */
+export function sentExtras(body: Record<string, unknown>): Pick<SentMessage, 'template' | 'mediaId'> {
+  const type = typeof body.type === 'string' ? body.type : 'text';
+  const part = body[type];
+  if (typeof part !== 'object' || part === null) return {};
+  const p = part as Record<string, unknown>;
+  if (type === 'template' && typeof p.name === 'string') {
+    return { template: { name: p.name, language: p.language, ...(p.components !== undefined ? { components: p.components } : {}) } };
+  }
+  if (MEDIA_TYPES.has(type) && typeof p.id === 'string') return { mediaId: p.id };
+  return {};
+}
+
+/** A sent message as `GET /__sim/sent` lists it: `text` only when there is one. */
+export function sentView(m: SentMessage): Omit<SentMessage, 'text'> & { text?: string } {
+  const { text, ...rest } = m;
+  return text === null ? rest : { ...rest, text };
 }
 
 function matches(to: string, r: { waId?: string; userId?: string }): boolean {
@@ -214,7 +369,7 @@ export function readableText(body: Record<string, unknown>): string | null {
     case 'image':
     case 'video':
     case 'document':
-      return typeof part.caption === 'string' ? part.caption : `[${type}]`;
+      return typeof part.caption === 'string' ? part.caption : typeof part.filename === 'string' ? `[${type} ${part.filename}]` : `[${type}]`;
     case 'reaction':
       return typeof part.emoji === 'string' ? part.emoji : null;
     default:

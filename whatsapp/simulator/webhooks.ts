@@ -1,9 +1,9 @@
-// Cloud API webhook bodies the simulator posts to the engine (status updates, inbound text
-// messages), in Meta's shape, and the signed POST with a few retries.
+// Cloud API webhook bodies the simulator posts to the engine (status updates, inbound text and
+// media messages), in Meta's shape, and the signed POST with a few retries.
 import { createHash } from 'node:crypto';
 import { signBody } from '../signature.js';
 import { looksLikeUserId } from '../graph-client.js';
-import type { SentMessage } from './state.js';
+import type { SentMessage, StoredMedia } from './state.js';
 
 export interface BusinessNumber {
   wabaId: string;
@@ -77,10 +77,24 @@ export function statusWebhookBody(biz: BusinessNumber, m: SentMessage, opts: Sta
   return envelope(biz, { statuses: [status] });
 }
 
-export interface InboundTextOptions {
+export type InboundMediaType = 'image' | 'document' | 'audio' | 'video' | 'sticker';
+export const INBOUND_MEDIA_TYPES: readonly InboundMediaType[] = ['image', 'document', 'audio', 'video', 'sticker'];
+
+export interface InboundOptions {
   /** The customer: a wa_id (digits) or a business-scoped user id. */
   from: string;
-  text: string;
+  /** `text` (default) or a media type, which needs `mediaId`. */
+  type?: 'text' | InboundMediaType;
+  /** The message text; for image, video and document the (optional) caption. */
+  text?: string;
+  /** A media id the simulator holds (`POST /__sim/media`, `uploadMedia`). */
+  mediaId?: string;
+  /** Document file name (default: the uploaded file's name). */
+  filename?: string;
+  /** Audio: a voice note (Meta's `voice`). */
+  voice?: boolean;
+  /** Sticker: animated (Meta's `animated`). */
+  animated?: boolean;
   name?: string;
   id?: string;
   /** The wamid the customer replies to. */
@@ -88,8 +102,25 @@ export interface InboundTextOptions {
   at?: Date;
 }
 
-/** A `messages` webhook with one inbound text message from a customer. */
-export function inboundTextWebhookBody(biz: BusinessNumber, opts: InboundTextOptions, id: string) {
+/** The older, text-only name of {@link InboundOptions}. */
+export type InboundTextOptions = InboundOptions;
+
+/** The Cloud API's inbound media object: `{ id, mime_type, sha256 (base64), caption?, ... }`. */
+function mediaPart(type: InboundMediaType, media: StoredMedia, opts: InboundOptions): Record<string, unknown> {
+  const part: Record<string, unknown> = {};
+  if (opts.text !== undefined && opts.text !== '' && (type === 'image' || type === 'video' || type === 'document')) part.caption = opts.text;
+  const filename = opts.filename ?? media.filename;
+  if (type === 'document' && filename !== undefined) part.filename = filename;
+  part.mime_type = media.mimeType;
+  part.sha256 = Buffer.from(media.sha256, 'hex').toString('base64');
+  part.id = media.id;
+  if (type === 'audio') part.voice = opts.voice ?? false;
+  if (type === 'sticker') part.animated = opts.animated ?? false;
+  return part;
+}
+
+/** A `messages` webhook with one inbound text or media message from a customer. */
+export function inboundWebhookBody(biz: BusinessNumber, opts: InboundOptions, id: string, media?: StoredMedia) {
   const byUserId = looksLikeUserId(opts.from);
   const from = byUserId ? opts.from : opts.from.replace(/\D/g, '');
   const contact: Record<string, unknown> = { profile: { name: opts.name ?? 'Simulated Customer' } };
@@ -99,8 +130,13 @@ export function inboundTextWebhookBody(biz: BusinessNumber, opts: InboundTextOpt
   message.id = id;
   message.timestamp = unix(opts.at ?? new Date());
   if (opts.replyTo) message.context = { from: biz.displayPhoneNumber, id: opts.replyTo };
-  message.type = 'text';
-  message.text = { body: opts.text };
+  const type = opts.type ?? 'text';
+  message.type = type;
+  if (type === 'text') message.text = { body: opts.text ?? '' };
+  else {
+    if (!media) throw new Error(`an inbound ${type} message needs its media`);
+    message[type] = mediaPart(type, media, opts);
+  }
   return envelope(biz, { contacts: [contact], messages: [message] });
 }
 
