@@ -2,7 +2,7 @@
 // (keys: WhatsApp message id; workflow id + sequence) so a retried activity changes nothing.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { isPermanentDbError, keepDeadLetter, storeOrDeadLetter } from '../db/dead-letters.js';
+import { dbErrorMessage, isPermanentDbError, keepDeadLetter, sqlState, storeOrDeadLetter } from '../db/dead-letters.js';
 import { contactIdentities, contacts, conversations, inboundRaw, interactionEvents, messages } from '../db/schema.js';
 import type { InboundMessageEvent, StatusEvent } from '../whatsapp/events.js';
 import { nextDeliveryStatus } from '../workflows/policy/delivery-status.js';
@@ -187,7 +187,7 @@ export function createCrmRecordActivities(db: Db) {
             key: `inbound_message:${m.waMessageId}`,
             kind: 'inbound_message',
             workflowId: input.workflowId,
-            reason: (err as Error).message,
+            reason: `${sqlState(err)}: ${dbErrorMessage(err)}`,
             payload: { event: m, raw: raws.get(m.waMessageId) ?? m.raw ?? null },
           });
           deadLettered.push(m.waMessageId);

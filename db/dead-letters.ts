@@ -1,7 +1,7 @@
 // Dead letters: what Postgres refuses however often it is asked (a value it cannot store), kept with
 // its reason so that the conversation goes on and a person can look at it.
 import { and, desc, eq, lt, or } from 'drizzle-orm';
-import { cleanJson } from '../domain/text.js';
+import { cleanJson, cleanText } from '../domain/text.js';
 import type { Db } from './client.js';
 import { encodeCursor, type Cursor, type Page } from './crm/paging.js';
 import { deadLetters } from './schema.js';
@@ -26,6 +26,13 @@ export function isPermanentDbError(err: unknown): boolean {
   return code.startsWith('23') && code !== '23505' && code !== '40001' && code !== '40P01';
 }
 
+/** The database's own words (drizzle's message repeats the query and its parameters). */
+export function dbErrorMessage(err: unknown): string {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && (e as { cause?: unknown })?.cause; i++) e = (e as { cause?: unknown }).cause;
+  return cleanText(String((e as Error)?.message ?? e)).slice(0, 500);
+}
+
 export interface DeadLetterInput {
   key: string;
   kind: string;
@@ -40,7 +47,7 @@ export async function keepDeadLetter(db: Db, input: DeadLetterInput): Promise<vo
     key: input.key.slice(0, 1000),
     kind: input.kind,
     workflowId: input.workflowId ?? null,
-    reason: input.reason.slice(0, 2000),
+    reason: cleanText(input.reason).slice(0, 2000),
   };
   try {
     await db
@@ -51,7 +58,7 @@ export async function keepDeadLetter(db: Db, input: DeadLetterInput): Promise<vo
     if (!isPermanentDbError(err)) throw err;
     await db
       .insert(deadLetters)
-      .values({ ...row, payload: { unstorable: true, error: (err as Error).message.slice(0, 500) } })
+      .values({ ...row, payload: { unstorable: true, error: dbErrorMessage(err) } })
       .onConflictDoNothing();
   }
 }
@@ -66,7 +73,7 @@ export async function storeOrDeadLetter(db: Db, letter: Omit<DeadLetterInput, 'r
     return true;
   } catch (err) {
     if (!isPermanentDbError(err)) throw err;
-    await keepDeadLetter(db, { ...letter, reason: `${sqlState(err)}: ${(err as Error).message}` });
+    await keepDeadLetter(db, { ...letter, reason: `${sqlState(err)}: ${dbErrorMessage(err)}` });
     return false;
   }
 }

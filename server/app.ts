@@ -69,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     if (closing) return sendError(reply.header('connection', 'close'), 503, 'shutting_down', 'the server is shutting down; retry');
   });
+  // The API speaks JSON (and CSV where a route says so): a text/plain body is a 415, not a string.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}`));
   registerAuth(app, auth);

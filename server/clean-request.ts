@@ -8,7 +8,8 @@ import { cleanJson } from '../domain/text.js';
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  // Parsed JSON has Object.prototype; Fastify's query parser makes objects whose prototype has none.
+  return proto === Object.prototype || proto === null || Object.getPrototypeOf(proto) === null;
 };
 
 export async function cleanRequest(req: FastifyRequest): Promise<void> {

@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db } from '../db/client.js';
-import { isPermanentDbError, keepDeadLetter } from '../db/dead-letters.js';
+import { dbErrorMessage, isPermanentDbError, keepDeadLetter, sqlState } from '../db/dead-letters.js';
 import { contactIdentities, conversations, interactionEvents, messages } from '../db/schema.js';
 import {
   conversationWorkflowId,
@@ -64,7 +64,7 @@ async function insertEventsOrDeadLetter(db: Db, rows: EventRow[]): Promise<void>
       await db.insert(interactionEvents).values(row).onConflictDoNothing();
     } catch (err) {
       if (!isPermanentDbError(err)) throw err;
-      await keepDeadLetter(db, { key: row.idempotencyKey, kind: row.kind, reason: (err as Error).message, payload: row.payload });
+      await keepDeadLetter(db, { key: row.idempotencyKey, kind: row.kind, reason: `${sqlState(err)}: ${dbErrorMessage(err)}`, payload: row.payload });
     }
   }
 }
