@@ -2,6 +2,7 @@
 // Running conversations use a new version from their next decision on (activity loadRules).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../db/client.js';
+import { getAgent } from '../../db/routing/agents.js';
 import { currentRules, RulesVersionConflict, saveRules } from '../../db/routing/rules.js';
 import { validateRules } from '../../workflows/policy/rules.js';
 import { HttpError } from '../errors.js';
@@ -50,6 +51,14 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { 
       const checked = validateRules(doc);
       if (!checked.ok) {
         throw new HttpError(422, 'validation_failed', `the rules are not valid: ${checked.reasons.join('; ')}`, checked.reasons);
+      }
+      // A team's lead is someone escalations go to: it must be an agent.
+      const unknownLeads: { path: string; message: string }[] = [];
+      for (const [i, t] of checked.rules.teams.entries()) {
+        if (t.lead && !(await getAgent(db, t.lead))) unknownLeads.push({ path: `/teams/${i}/lead`, message: `no agent ${t.lead}` });
+      }
+      if (unknownLeads.length > 0) {
+        throw new HttpError(422, 'validation_failed', `the rules are not valid: ${unknownLeads.map((u) => `${u.path}: ${u.message}`).join('; ')}`, unknownLeads);
       }
       try {
         return await saveRules(db, checked.rules, { expectedVersion });

@@ -244,6 +244,33 @@ function raw(method: string, path: string, opts: { headers?: Record<string, stri
 describe('types, lengths and the one error shape', () => {
   const auth = () => ({ authorization: `Bearer ${s.apiToken}` });
 
+  it('every string of every documented body and query has a maxLength (read from the OpenAPI document)', async () => {
+    const doc = (await (await fetch(`${s.baseUrl}/docs/json`)).json()) as any;
+    const unbounded: string[] = [];
+    const walk = (schema: any, where: string) => {
+      if (!schema || typeof schema !== 'object') return;
+      const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+      if (types.includes('string') && schema.maxLength === undefined && schema.enum === undefined && schema.const === undefined) unbounded.push(where);
+      for (const [k, v] of Object.entries(schema.properties ?? {})) walk(v, `${where}.${k}`);
+      if (schema.items) walk(schema.items, `${where}[]`);
+      for (const key of ['anyOf', 'oneOf', 'allOf']) (schema[key] ?? []).forEach((x: any, i: number) => walk(x, `${where}|${key}${i}`));
+      if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${where}.*`);
+    };
+    let bodies = 0;
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
+      if (!path.startsWith('/api/')) continue;
+      for (const [method, op] of Object.entries<any>(ops)) {
+        for (const [type, media] of Object.entries<any>(op.requestBody?.content ?? {})) {
+          bodies++;
+          walk(media.schema, `${method.toUpperCase()} ${path} (${type})`);
+        }
+        for (const p of op.parameters ?? []) walk(p.schema, `${method.toUpperCase()} ${path} ?${p.name}`);
+      }
+    }
+    expect(bodies).toBeGreaterThan(10);
+    expect(unbounded).toEqual([]);
+  });
+
   it('types are never coerced: "7" for a number is 422, "true" for a boolean too', async () => {
     const r = await s.api('/api/v1/agents', { method: 'POST', body: JSON.stringify({ name: 'Coerced', team: 'sales', languages: ['en'], capacity: '7' }) });
     expect(r.status).toBe(422);

@@ -124,6 +124,11 @@ export function isValidDate(s: unknown): s is string {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
+/** Bounds of the document's strings and lists (CONTRACT.md: every string has a maxLength). */
+export const MAX_TEAM_NAME = 200;
+export const MAX_AUTOMATION_TEXT = 4096;
+const MAX_TEAMS = 100;
+
 export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } | { ok: false; reasons: string[] } {
   const reasons: string[] = [];
   const bad = (path: string, problem: string) => reasons.push(`${path}: ${problem}`);
@@ -208,6 +213,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
   // teams
   const teams: TeamRule[] = [];
   if (!Array.isArray(doc.teams) || doc.teams.length === 0) bad('teams', 'required non-empty list of teams');
+  else if (doc.teams.length > MAX_TEAMS) bad('teams', `at most ${MAX_TEAMS} teams`);
   else {
     const seen = new Set<string>();
     doc.teams.forEach((t: unknown, i: number) => {
@@ -215,6 +221,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
       if (!isObj(t)) return bad(p, 'must be an object { name, intents, languages, lead? }');
       const name = typeof t.name === 'string' ? t.name.trim() : '';
       if (!name) bad(`${p}.name`, 'required non-empty string');
+      else if (name.length > MAX_TEAM_NAME) bad(`${p}.name`, `longer than ${MAX_TEAM_NAME} characters`);
       else if (seen.has(name)) bad(`${p}.name`, `duplicate team name "${name}"`);
       seen.add(name);
       const intents: string[] = [];
@@ -233,7 +240,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
         });
       const team: TeamRule = { name, intents, languages };
       if (t.lead !== undefined && t.lead !== null) {
-        if (typeof t.lead !== 'string' || t.lead.trim() === '') bad(`${p}.lead`, 'must be an agent id');
+        if (typeof t.lead !== 'string' || t.lead.trim() === '' || t.lead.length > 64) bad(`${p}.lead`, 'must be an agent id');
         else team.lead = t.lead;
       }
       teams.push(team);
@@ -274,6 +281,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
             for (const [lang, text] of Object.entries(texts)) {
               if (!LANG.test(lang)) bad(`${p}.${lang}`, 'key is not a language tag');
               else if (typeof text !== 'string' || text.trim() === '') bad(`${p}.${lang}`, 'must be a non-empty text');
+              else if (text.length > MAX_AUTOMATION_TEXT) bad(`${p}.${lang}`, `longer than ${MAX_AUTOMATION_TEXT} characters (WhatsApp's limit for a text is 4096)`);
               else out[lang] = text;
             }
             for (const need of ['en', 'ar']) if (!(need in texts)) bad(`${p}.${need}`, `missing: texts must include "${need}"`);
