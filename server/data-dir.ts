@@ -1,5 +1,5 @@
 // The dev data dir holds secrets, the embedded database and Temporal's state: private to its user.
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import fs, { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -29,4 +29,20 @@ export function makePrivate(dir: string): { changed: number } {
   };
   walk(dir);
   return { changed };
+}
+
+/**
+ * From now on this process creates nothing readable by others: umask 077 for what it opens, and
+ * chmod calls stripped of group/other bits. The second matters for PGlite, whose WASM file system
+ * chmods every file it creates to 0666 after opening it (it has no umask of its own).
+ */
+export function keepFilesPrivate(): void {
+  process.umask(0o077);
+  if ((fs as { __threadlinePrivate?: boolean }).__threadlinePrivate) return;
+  const chmodSync = fs.chmodSync;
+  const fchmodSync = fs.fchmodSync;
+  const strip = (mode: fs.Mode) => (typeof mode === 'number' ? mode & ~0o077 : parseInt(mode, 8) & ~0o077);
+  fs.chmodSync = (p: fs.PathLike, mode: fs.Mode) => chmodSync(p, strip(mode));
+  fs.fchmodSync = (fd: number, mode: fs.Mode) => fchmodSync(fd, strip(mode));
+  (fs as { __threadlinePrivate?: boolean }).__threadlinePrivate = true;
 }

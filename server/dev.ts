@@ -6,7 +6,7 @@ import { createActivities } from '../activities/index.js';
 import { EmbeddedStoreError, openDatabase, type DbHandle } from '../db/client.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { makePrivate } from './data-dir.js';
+import { keepFilesPrivate, makePrivate } from './data-dir.js';
 import { createLogger, graphClientFor, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
 import { startSimulator } from '../whatsapp/simulator/server.js';
 import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
@@ -20,7 +20,7 @@ const reachableHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '
 
 async function main() {
   // Everything this process tree writes (secrets, PGlite, Temporal's SQLite, tools) is its user's alone.
-  process.umask(0o077);
+  keepFilesPrivate();
   const config = loadConfig('dev');
   makePrivate(config.dataDir);
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
