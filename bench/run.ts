@@ -6,13 +6,14 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as identity from './identity.js';
+import * as importCsv from './import.js';
 import * as ingress from './ingress.js';
 import { createBenchDb, describeEnvironment, startEngineStack, startTemporal, type BenchDb, type BenchTemporal } from './lib/setup.js';
 import { formatTable } from './lib/table.js';
 import type { BenchContext, BenchModule, BenchReport, EngineStack } from './lib/types.js';
 
 /** Add a benchmark: a module exporting `name`, `description` and `run(ctx)`, listed here. */
-const BENCHMARKS: BenchModule[] = [ingress, identity];
+const BENCHMARKS: BenchModule[] = [ingress, identity, importCsv];
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 

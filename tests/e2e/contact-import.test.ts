@@ -1,10 +1,12 @@
 // CSV import of contacts over HTTP on a real Postgres: 202 at once, progress readable while the
 // rows are created, bad rows reported and skipped, the same identities and duplicate flags as
-// POST /contacts.
+// POST /contacts; the row cap enforced while the file is read, one running import per token.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eq } from 'drizzle-orm';
-import { agents, companies, contactIdentities, contacts } from '../../db/schema.js';
+import { MAX_IMPORT_ROWS } from '../../db/crm/imports.js';
+import { agents, companies, contactIdentities, contactImports, contacts } from '../../db/schema.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -32,6 +34,29 @@ async function follow(id: string, timeoutMs = 30_000) {
 }
 
 const n4 = (i: number) => String(i).padStart(4, '0');
+
+/**
+ * A text/csv POST over a raw connection that writes `parts` and leaves the body open: the answer
+ * comes (or not) while the client could still send more. `close()` ends the request.
+ */
+function postOpen(parts: string[], headers: Record<string, string> = {}) {
+  const req = http.request(new URL('/api/v1/contacts/import', s.baseUrl), {
+    method: 'POST',
+    headers: { ...s.auth, 'content-type': 'text/csv', ...headers },
+  });
+  req.flushHeaders();
+  const answer = new Promise<{ status: number; json: any; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, json: text ? JSON.parse(text) : undefined, headers: res.headers }));
+    });
+    req.on('error', reject);
+  });
+  for (const p of parts) req.write(p);
+  return { answer, close: () => new Promise<void>((r) => req.end(r)) };
+}
 
 describe('CSV import', () => {
   it('50 rows with 5 bad ones: 45 contacts, 5 row errors naming row and field, companies found or created', async () => {
@@ -154,5 +179,76 @@ describe('CSV import', () => {
     ]);
     const ids = await s.db.db.select().from(contactIdentities).where(eq(contactIdentities.value, 'ok1@blank.test'));
     expect(ids).toHaveLength(1);
+  });
+});
+
+describe('CSV import limits', () => {
+  it(`a file of more than ${MAX_IMPORT_ROWS} rows is refused (422 naming csv) as soon as the row over the cap is read, while it is still being sent`, async () => {
+    const rows = Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => `Capped ${i},\n`);
+    // The start of one row more, and the body left open: the answer can only come from reading,
+    // not from the end of the file.
+    const up = postOpen(['name,phone\n', rows.join(''), 'Capped']);
+    const r = await up.answer;
+    expect(r.status).toBe(422);
+    expect(r.json.error.message).toMatch(new RegExp(`at most ${MAX_IMPORT_ROWS} rows per import; row ${MAX_IMPORT_ROWS + 2} is one more`));
+    expect(r.json.error.details).toEqual([expect.objectContaining({ path: '/csv' })]);
+    // The rest is still accepted (and dropped), and nothing was left behind: the token can import at once.
+    await up.close();
+    expect((await s.db.db.select().from(contactImports).where(eq(contactImports.status, 'running'))).length).toBe(0);
+    const next = await postCsv('name\nAfter The Cap\n');
+    expect(next.status, JSON.stringify(next.json)).toBe(202);
+    expect((await follow(next.json.id)).final).toMatchObject({ status: 'done', created: 1 });
+  });
+
+  it('one running import per token: a second one is 409 import_running naming it, also when both race', async () => {
+    const lines = ['name,phone'];
+    for (let i = 0; i < 200; i++) lines.push(`Serial ${n4(i)},+966 55 340 ${n4(i)}`);
+    const first = await postCsv(lines.join('\n'));
+    expect(first.status).toBe(202);
+    const second = await postCsv('name\nToo Soon\n');
+    expect(second.status).toBe(409);
+    expect(second.json.error).toMatchObject({ code: 'import_running', details: { importId: first.json.id } });
+    expect(second.json.error.message).toContain(first.json.id);
+    expect(second.json.error.message).toContain(`/api/v1/contacts/imports/${first.json.id}`);
+    // The JSON form is refused the same way.
+    expect((await s.api('/api/v1/contacts/import', { method: 'POST', body: JSON.stringify({ csv: 'name\nX\n' }) })).status).toBe(409);
+    expect((await follow(first.json.id, 60_000)).final).toMatchObject({ status: 'done', created: 200 });
+    expect((await s.api(`/api/v1/contacts?q=${encodeURIComponent('Too Soon')}`)).json.data).toEqual([]);
+
+    // Eight at once: the partial unique index lets exactly one through.
+    const racers = await Promise.all(Array.from({ length: 8 }, (_, k) => postCsv(`name,email\nRacer ${k},racer${k}@race.test\n`)));
+    const won = racers.filter((r) => r.status === 202);
+    expect(won).toHaveLength(1);
+    for (const r of racers.filter((x) => x.status !== 202)) {
+      expect(r.status).toBe(409);
+      expect(r.json.error.details.importId).toBe(won[0]!.json.id);
+    }
+    expect((await follow(won[0]!.json.id)).final).toMatchObject({ status: 'done', created: 1 });
+  });
+
+  it('413 for a CSV over 20 MiB, declared or sent; the docs show both body forms', async () => {
+    const declared = postOpen([], { 'content-length': String(21 * 1024 * 1024) });
+    const r = await declared.answer;
+    expect(r.status).toBe(413);
+    expect(r.json.error.code).toBe('body_too_large');
+    expect(r.headers.connection).toBe('close');
+
+    // Chunked: 20 MiB of good rows (fewer than the cap) and one byte more; then the client waits.
+    const row = (i: number) => `Big ${i},,${'x'.repeat(250)}\n`;
+    const parts = ['name,phone,notes\n'];
+    let size = parts[0]!.length;
+    while (size < 20 * 1024 * 1024) size += (parts[parts.length] = row(parts.length)).length;
+    const body = parts.join('').slice(0, 20 * 1024 * 1024 + 1);
+    expect(Buffer.byteLength(body)).toBe(20 * 1024 * 1024 + 1);
+    const sent = postOpen([body]);
+    const t = await sent.answer;
+    expect(t.status).toBe(413);
+    expect(t.json.error.code).toBe('body_too_large');
+    expect((await s.db.db.select().from(contactImports).where(eq(contactImports.status, 'running'))).length).toBe(0);
+
+    const docs = (await fetch(`${s.baseUrl}/docs/json`).then((x) => x.json())) as any;
+    const content = docs.paths['/api/v1/contacts/import'].post.requestBody.content;
+    expect(Object.keys(content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(docs.paths['/api/v1/contacts/import'].post.responses).toHaveProperty('409');
   });
 });
