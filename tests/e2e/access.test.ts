@@ -1,7 +1,9 @@
 // Access on the whole app over real HTTP: no spelling of a path walks around the token check (every
 // documented operation, read from the OpenAPI document); stored tokens with roles; an agent token
 // sees and acts on its own team's conversations only; the actor of an action is the token's.
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,4 +287,42 @@ describe('tokens and roles', () => {
     });
     void admin;
   });
+});
+
+describe('npm run token', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/token-cli.ts', ...args], { cwd: path.resolve(import.meta.dirname, '..', '..'), env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('creates a token against DATABASE_URL, printed once; list and revoke; refuses what it cannot do', async () => {
+    const env = { DATABASE_URL: s.db.url };
+    const created = await run(['create', '--role', 'admin', '--label', 'deploy bot'], env);
+    expect(created.code, created.stderr).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^tl_[A-Za-z0-9_-]{40,}$/);
+    // The app on the same database takes it at once.
+    expect((await s.api('/api/v1/tokens', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const listed = await run(['list'], env);
+    const item = listed.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((t) => t.label === 'deploy bot');
+    expect(item).toMatchObject({ role: 'admin', agentId: null });
+    expect(listed.stdout).not.toContain(token);
+    expect((await run(['revoke', item.id], env)).code).toBe(0);
+    expect((await s.api('/api/v1/tokens', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    // Clear refusals.
+    const noAgent = await run(['create', '--role', 'agent'], env);
+    expect(noAgent.code).not.toBe(0);
+    expect(noAgent.stderr).toMatch(/--agent/);
+    const unknownAgent = await run(['create', '--role', 'agent', '--agent', '0b5e1c0e-5a3a-4b8e-9d8e-2f1a0c9b7d61'], env);
+    expect(unknownAgent.code).not.toBe(0);
+    expect(unknownAgent.stderr).toMatch(/no agent/);
+    const noDb = await run(['create', '--role', 'admin'], { DATABASE_URL: '' });
+    expect(noDb.code).not.toBe(0);
+    expect(noDb.stderr).toMatch(/DATABASE_URL/);
+  }, 60_000);
 });
