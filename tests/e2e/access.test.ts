@@ -2,12 +2,12 @@
 // documented operation, read from the OpenAPI document); stored tokens with roles; an agent token
 // sees and acts on its own team's conversations only; the actor of an action is the token's.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiTokens } from '../../db/schema.js';
+import { rawRequest } from '../helpers/http.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
 
@@ -19,40 +19,12 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** A request sent with exactly this path: fetch() would resolve `/./` and `//` itself. */
-function rawRequest(method: string, path: string, opts: { token?: string; body?: string } = {}) {
-  const { port } = new URL(s.baseUrl);
-  return new Promise<{ status: number; json: any; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: Number(port),
-        method,
-        path,
-        headers: {
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-          ...(opts.body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          let json: any;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = text;
-          }
-          resolve({ status: res.statusCode ?? 0, json, headers: res.headers });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
+/** A request with exactly this path (and a JSON body when given). */
+const rawApi = (method: string, path: string, opts: { token?: string; body?: string } = {}) =>
+  rawRequest(s.baseUrl, method, path, {
+    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: opts.body,
   });
-}
 
 /** Seven spellings of one path that the router (or a lax proxy) may read as the same operation. */
 function spellings(path: string): string[] {
@@ -87,7 +59,7 @@ describe('the token check on the resolved path', () => {
     for (const [method, template] of operations) {
       const path = template.replace(/\{[^}]+\}/g, '0b5e1c0e-5a3a-4b8e-9d8e-2f1a0c9b7d61');
       for (const spelled of [path, ...spellings(path)]) {
-        const r = await rawRequest(method, spelled, { body: method === 'GET' || method === 'DELETE' ? undefined : '{}' });
+        const r = await rawApi(method, spelled, { body: method === 'GET' || method === 'DELETE' ? undefined : '{}' });
         if (r.status !== 401 || !isErrorShape(r.json)) failures.push(`${method} ${spelled} -> ${r.status} ${JSON.stringify(r.json).slice(0, 80)}`);
       }
     }
@@ -95,21 +67,21 @@ describe('the token check on the resolved path', () => {
   });
 
   it('the same spellings with a valid token reach the route (or a 404 in the same error shape), never another', async () => {
-    const ok = await rawRequest('GET', '/%61pi//v1/conversations/', { token: s.apiToken });
+    const ok = await rawApi('GET', '/%61pi//v1/conversations/', { token: s.apiToken });
     expect(ok.status).toBe(200);
     expect(Array.isArray(ok.json.data)).toBe(true);
     // The router does not resolve dot segments: a 404, after the token check, in the one shape.
-    const dotted = await rawRequest('GET', '/api/./v1/conversations', { token: s.apiToken });
+    const dotted = await rawApi('GET', '/api/./v1/conversations', { token: s.apiToken });
     expect(dotted.status).toBe(404);
     expect(isErrorShape(dotted.json)).toBe(true);
-    const unknown = await rawRequest('GET', '/api/v1/nope', { token: s.apiToken });
+    const unknown = await rawApi('GET', '/api/v1/nope', { token: s.apiToken });
     expect(unknown.status).toBe(404);
     expect(isErrorShape(unknown.json)).toBe(true);
     // Unknown paths under /api are behind the token too.
-    expect((await rawRequest('GET', '/api/v1/nope')).status).toBe(401);
-    expect((await rawRequest('GET', '/%2561pi/v1/conversations')).status).toBe(401);
+    expect((await rawApi('GET', '/api/v1/nope')).status).toBe(401);
+    expect((await rawApi('GET', '/%2561pi/v1/conversations')).status).toBe(401);
     // Public routes stay public.
-    expect((await rawRequest('GET', '/healthz')).status).toBe(200);
+    expect((await rawApi('GET', '/healthz')).status).toBe(200);
   });
 });
 

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../activities/assignment.js';
 import { contacts, conversations } from '../../db/schema.js';
-import { buildApp } from '../../server/app.js';
+import { appWithoutWorker } from '../helpers/stack.js';
 import { DEFAULT_RULES } from '../../workflows/policy/rules.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
@@ -19,17 +19,7 @@ beforeAll(async () => {
   db = await createTestDb();
   connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection, namespace: 'default' });
-  // The whole app without a worker: these routes only need the database and Temporal's client.
-  app = await buildApp({
-    db: db.db,
-    temporal,
-    taskQueue: `tq-${randomBytes(4).toString('hex')}`,
-    appSecrets: ['unused'],
-    verifyToken: 'unused',
-    apiTokens: [token],
-    checks: { database: db.ping, temporal: async () => {} },
-  });
-  await app.ready();
+  app = await appWithoutWorker(db, temporal, token);
 });
 afterAll(async () => {
   await app?.close();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities, type AssignResult } from '../../activities/assignment.js';
 import { listQueue } from '../../db/routing/assignment.js';
 import { agents, contacts, conversations, teamQueue } from '../../db/schema.js';
-import { buildApp } from '../../server/app.js';
+import { appWithoutWorker } from '../helpers/stack.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
 let db: TestDb;
@@ -24,17 +24,7 @@ beforeAll(async () => {
   db = await createTestDb(); // a postgres.js pool of 10 connections
   connection = await Connection.connect({ address: inject('temporalAddress') });
   temporal = new Client({ connection, namespace: 'default' });
-  // The whole app without a worker: these routes only need the database and Temporal's client.
-  app = await buildApp({
-    db: db.db,
-    temporal,
-    taskQueue: `tq-${randomBytes(4).toString('hex')}`,
-    appSecrets: ['unused'],
-    verifyToken: 'unused',
-    apiTokens: [token],
-    checks: { database: db.ping, temporal: async () => {} },
-  });
-  await app.ready();
+  app = await appWithoutWorker(db, temporal, token);
   acts = createAssignmentActivities(db.db);
 });
 afterAll(async () => {

@@ -9,7 +9,8 @@ import { messages } from '../../db/schema.js';
 import { snapshotQuery, takeOverUpdate } from '../../workflows/conversation/messages.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { eventually, postWebhook, textMessageBody, TEST_PHONE_NUMBER_ID, uniqueId } from '../helpers/webhooks.js';
+import { rawRequest } from '../helpers/http.js';
+import { eventually, messagesChangeBody, postWebhook, statusWebhookBody, textMessageBody, TEST_PHONE_NUMBER_ID, uniqueId } from '../helpers/webhooks.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -33,27 +34,6 @@ async function conversationOf(from: string, text = 'hello, is the 5L bottle in s
   expect((await postWebhook(s.baseUrl, m.body, s.appSecret)).status).toBe(200);
   const msg = await stored(m.id);
   return (await s.api(`/api/v1/conversations/${msg.conversationId}`)).json;
-}
-
-function statusBody(id: string, status: string) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: TEST_PHONE_NUMBER_ID },
-              statuses: [{ id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '966500000000' }],
-            },
-          },
-        ],
-      },
-    ],
-  };
 }
 
 describe('ids that cannot reach a workflow', () => {
@@ -108,10 +88,10 @@ describe('U+0000 and unpaired surrogates', () => {
   });
 
   it('in an unknown status: 200, and 200 again on redelivery (no retry loop)', async () => {
-    const body = statusBody('wamid.UNKNOWN\u0000STATUS', 'weird\u0000status');
+    const body = statusWebhookBody('wamid.UNKNOWN\u0000STATUS', 'weird\u0000status');
     for (let i = 0; i < 2; i++) expect((await postWebhook(s.baseUrl, body, s.appSecret)).status).toBe(200);
     // An unreadable item with U+0000 too.
-    const unreadable = statusBody('', 'read\u0000');
+    const unreadable = statusWebhookBody('', 'read\u0000');
     for (let i = 0; i < 2; i++) expect((await postWebhook(s.baseUrl, unreadable, s.appSecret)).status).toBe(200);
   });
 
@@ -169,35 +149,14 @@ describe('a body near Meta\'s 3 MB', () => {
     const from = '966579000006';
     const ids = Array.from({ length: 700 }, (_, i) => `wamid.BIG.${i}.${uniqueId('')}`);
     const filler = 'x'.repeat(3500);
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'WABA',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: TEST_PHONE_NUMBER_ID },
-                contacts: [{ profile: { name: 'Big Sender' }, wa_id: from }],
-                messages: ids.map((id, i) => ({
-                  from,
-                  id,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: `line ${i} ${filler}` },
-                })),
-              },
-            },
-          ],
-        },
-      ],
-    };
-    const raw = JSON.stringify(body);
-    expect(raw.length).toBeGreaterThan(2.4 * 1024 * 1024);
-    expect(raw.length).toBeLessThan(3 * 1024 * 1024);
-    const r = await postWebhook(s.baseUrl, raw, s.appSecret);
+    const body = messagesChangeBody({
+      contacts: [{ profile: { name: 'Big Sender' }, wa_id: from }],
+      messages: ids.map((id, i) => ({ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `line ${i} ${filler}` } })),
+    });
+    const text = JSON.stringify(body);
+    expect(text.length).toBeGreaterThan(2.4 * 1024 * 1024);
+    expect(text.length).toBeLessThan(3 * 1024 * 1024);
+    const r = await postWebhook(s.baseUrl, text, s.appSecret);
     expect(r.status).toBe(200);
     expect(r.json.messages).toBe(700);
     const count = await eventually(
@@ -218,28 +177,7 @@ describe('a body near Meta\'s 3 MB', () => {
   });
 });
 
-/** A request with exactly this path and headers (fetch would refuse or rewrite some of these). */
-function raw(method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
-  const { port } = new URL(s.baseUrl);
-  return new Promise<{ status: number; json: any; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: Number(port), method, path, headers: opts.headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        let json: any;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = text;
-        }
-        resolve({ status: res.statusCode ?? 0, json, headers: res.headers });
-      });
-    });
-    req.on('error', reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
-  });
-}
+const raw = (method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}) => rawRequest(s.baseUrl, method, path, opts);
 
 describe('types, lengths and the one error shape', () => {
   const auth = () => ({ authorization: `Bearer ${s.apiToken}` });

@@ -10,7 +10,7 @@ import { contactIdentities, conversations, interactionEvents, messages } from '.
 import { parseWebhook } from '../../whatsapp/parse.js';
 import { snapshotQuery } from '../../workflows/conversation/messages.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { eventually, postWebhook, TEST_PHONE_NUMBER_ID, textMessageBody, uniqueId } from '../helpers/webhooks.js';
+import { eventually, postWebhook, TEST_PHONE_NUMBER_ID, textMessageBody, uniqueId, statusWebhookBody } from '../helpers/webhooks.js';
 
 const fixtureDir = path.join(import.meta.dirname, '..', 'fixtures', 'webhooks');
 const fixtures = readdirSync(fixtureDir)
@@ -221,26 +221,8 @@ describe('senders', () => {
 });
 
 describe('statuses of messages we sent', () => {
-  function statusBody(waMessageId: string, recipient: string, status: string, errors?: unknown[]) {
-    return {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'WABA',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: TEST_PHONE_NUMBER_ID },
-                statuses: [{ id: waMessageId, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...(errors ? { errors } : {}) }],
-              },
-            },
-          ],
-        },
-      ],
-    };
-  }
+  const statusBody = (waMessageId: string, recipient: string, status: string, errors?: unknown[]) =>
+    statusWebhookBody(waMessageId, status, { recipient, ...(errors ? { errors } : {}) });
 
   async function outboundMessage(from: string) {
     const inbound = textMessageBody({ from });

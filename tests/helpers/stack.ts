@@ -100,3 +100,18 @@ export async function startStack(
     },
   };
 }
+
+/** The whole app with no worker and no simulator, for routes that need only the database and a Temporal client. */
+export async function appWithoutWorker(db: TestDb, temporal: Client, apiToken: string): Promise<FastifyInstance> {
+  const app = await buildApp({
+    db: db.db,
+    temporal,
+    taskQueue: `tq-${randomBytes(4).toString('hex')}`,
+    appSecrets: ['unused'],
+    verifyToken: 'unused',
+    apiTokens: [apiToken],
+    checks: { database: db.ping, temporal: async () => {} },
+  });
+  await app.ready();
+  return app;
+}

@@ -90,3 +90,36 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** A Cloud API body with one `messages` change of this file's business number. */
+export function messagesChangeBody(value: Record<string, unknown>, phoneNumberId = TEST_PHONE_NUMBER_ID) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'WABA',
+        changes: [
+          {
+            field: 'messages',
+            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId }, ...value },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A body with one delivery status for a message we sent. */
+export function statusWebhookBody(waMessageId: string, status: string, opts: { recipient?: string; errors?: unknown[] } = {}) {
+  return messagesChangeBody({
+    statuses: [
+      {
+        id: waMessageId,
+        status,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: opts.recipient ?? '966500000000',
+        ...(opts.errors ? { errors: opts.errors } : {}),
+      },
+    ],
+  });
+}
