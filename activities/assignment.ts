@@ -15,14 +15,6 @@ import { currentRules, type CurrentRules } from '../db/routing/rules.js';
 export type { AssignInput, AssignResult, Placement } from '../db/routing/assignment.js';
 export type { CurrentRules } from '../db/routing/rules.js';
 
-/** Signal a workflow gets when one of these activities (or the agents API) gives it an agent. */
-export const ASSIGNED_SIGNAL = 'assigned';
-export interface AssignedSignal {
-  assignee: string;
-  team: string;
-  reason: string;
-}
-
 export function createAssignmentActivities(db: Db) {
   return {
     /**

@@ -5,11 +5,13 @@ import type { Db } from '../db/client.js';
 import { dbErrorMessage, isPermanentDbError, keepDeadLetter, sqlState, storeOrDeadLetter } from '../db/dead-letters.js';
 import { contactIdentities, contacts, conversations, inboundRaw, interactionEvents, messages } from '../db/schema.js';
 import type { InboundMessageEvent, StatusEvent } from '../whatsapp/events.js';
-import { nextDeliveryStatus } from '../workflows/policy/delivery-status.js';
+import { nextDeliveryStatus } from '../domain/delivery-status.js';
 import { resolveSenderContact } from './identity.js';
 
 export interface RecordInboundInput {
   workflowId: string;
+  /** The run asking: what it stored in an earlier attempt still counts as new for it. */
+  runId?: string;
   phoneNumberId: string;
   messages: InboundMessageEvent[];
 }
@@ -20,6 +22,8 @@ export interface RecordInboundResult {
   conversationId: string | null;
   /** Messages newly stored (the others were already there). */
   stored: number;
+  /** Their ids: what is new is decided here, by the unique wamid, not by a workflow's memory. */
+  newIds: string[];
   /** Messages Postgres refused for good: kept as dead letters, the conversation goes on. */
   deadLettered: string[];
 }
@@ -44,10 +48,9 @@ export interface RecordOutboundInput {
   sentBy?: string;
 }
 
+/** What the read-model write may change: never assignee or team (db/routing owns those). */
 export interface ConversationFields {
   status?: string;
-  assignee?: string | null;
-  team?: string | null;
   urgency?: string;
   paused?: boolean;
 }
@@ -114,10 +117,19 @@ export function createCrmRecordActivities(db: Db) {
             raw: (raws.get(m.waMessageId) ?? m.raw ?? null) as object,
             sentAt: new Date(m.at),
             status: 'received',
+            recordedByRun: input.runId ?? null,
           })),
         )
         .onConflictDoNothing({ target: messages.waMessageId })
-        .returning({ id: messages.id });
+        .returning({ id: messages.waMessageId });
+      // Stored by an earlier attempt of this same run (its workflow task failed after the write): new for it.
+      if (input.runId && stored.length < batch.length) {
+        const mine = await tx
+          .select({ id: messages.waMessageId })
+          .from(messages)
+          .where(and(inArray(messages.waMessageId, batch.map((m) => m.waMessageId)), eq(messages.recordedByRun, input.runId)));
+        for (const r of mine) if (!stored.some((x) => x.id === r.id)) stored.push(r);
+      }
       // The raw JSON now lives on its message.
       const consumed = batch.map((m) => m.waMessageId).filter((id) => raws.has(id));
       if (consumed.length > 0) await tx.delete(inboundRaw).where(inArray(inboundRaw.key, consumed));
@@ -155,7 +167,7 @@ export function createCrmRecordActivities(db: Db) {
           })
           .onConflictDoNothing();
       }
-      return { contactId: conv!.contactId, conversationId, stored: stored.length };
+      return { contactId: conv!.contactId, conversationId, stored: stored.length, newIds: stored.map((x) => x.id) };
     });
   }
 
@@ -175,12 +187,14 @@ export function createCrmRecordActivities(db: Db) {
       }
       let first: Omit<RecordInboundResult, 'deadLettered'> | undefined;
       let stored = 0;
+      const newIds: string[] = [];
       const deadLettered: string[] = [];
       for (const m of input.messages) {
         try {
           const r = await storeInbound(input, [m], raws);
           first ??= r;
           stored += r.stored;
+          newIds.push(...r.newIds);
         } catch (err) {
           if (!isPermanentDbError(err)) throw err;
           await keepDeadLetter(db, {
@@ -193,12 +207,12 @@ export function createCrmRecordActivities(db: Db) {
           deadLettered.push(m.waMessageId);
         }
       }
-      if (first) return { ...first, stored, deadLettered };
+      if (first) return { ...first, stored, newIds, deadLettered };
       const [existing] = await db
         .select({ id: conversations.id, contactId: conversations.contactId })
         .from(conversations)
         .where(eq(conversations.workflowId, input.workflowId));
-      return { conversationId: existing?.id ?? null, contactId: existing?.contactId ?? null, stored: 0, deadLettered };
+      return { conversationId: existing?.id ?? null, contactId: existing?.contactId ?? null, stored: 0, newIds: [], deadLettered };
     },
 
 
@@ -310,9 +324,10 @@ export function createCrmRecordActivities(db: Db) {
 
     /** Keep the conversation's read model in step with the workflow's state. */
     async recordConversationState(input: { conversationId: string; fields: ConversationFields }): Promise<void> {
+      const { status, urgency, paused } = input.fields;
       await db
         .update(conversations)
-        .set({ ...input.fields, updatedAt: new Date() })
+        .set({ ...(status !== undefined ? { status } : {}), ...(urgency !== undefined ? { urgency } : {}), ...(paused !== undefined ? { paused } : {}), updatedAt: new Date() })
         .where(eq(conversations.id, input.conversationId));
     },
 

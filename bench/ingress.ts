@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { conversationWorkflowId, type InboundEvent } from '../whatsapp/events.js';
 import { parseWebhook } from '../whatsapp/parse.js';
 import { signBody } from '../whatsapp/signature.js';
-import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/messages.js';
+import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
 import { textMessageBody } from '../tests/helpers/webhooks.js';
 import { non200, runHttpLoad, type HttpLoadResult, type PreparedRequest } from './lib/http-load.js';
 import { closedLoop, nowEpochMs } from './lib/load.js';

@@ -120,8 +120,11 @@ export const conversations = pgTable(
       .references(() => contacts.id),
     dealId: uuid('deal_id').references(() => deals.id),
     status: text('status').notNull().default('open'),
+    /** Written by db/routing only (assignment has one owner); the read-model write never touches it. */
     assignee: text('assignee'),
     team: text('team'),
+    /** The workflow run that holds the assignment: the reconciler gives back only a dead run's slot. */
+    assignedRunId: text('assigned_run_id'),
     urgency: text('urgency').notNull().default('normal'),
     paused: boolean('paused').notNull().default(false),
     lastInboundAt: ts('last_inbound_at'),
@@ -158,6 +161,11 @@ export const messages = pgTable(
     sentAt: ts('sent_at').notNull(),
     /** When Threadline stored it. */
     receivedAt: ts('received_at').notNull().defaultNow(),
+    /**
+     * The workflow run whose CRM write stored it: a retried write of that run still counts it as new
+     * (a local activity may run again after its workflow task failed); any other run sees a duplicate.
+     */
+    recordedByRun: text('recorded_by_run'),
     /** Delivery status: received (inbound) | accepted | sent | delivered | read | failed. */
     status: text('status').notNull(),
     statusAt: ts('status_at'),
@@ -189,7 +197,39 @@ export const interactionEvents = pgTable(
   (t) => [
     uniqueIndex('interaction_events_key_uq').on(t.idempotencyKey),
     index('interaction_events_conversation_idx').on(t.conversationId, t.at),
+    // Statuses that came before their message, found when the message is recorded.
+    index('interaction_events_orphan_status_idx')
+      .on(sql`(${t.payload}->>'waMessageId')`)
+      .where(sql`${t.kind} = 'orphan_status'`),
   ],
+);
+
+/**
+ * Every send (agent replies, acknowledgements, follow-ups): the intent is written first under a
+ * deterministic key (workflow id + turn), then sent, then marked with its wamid. A send whose
+ * outcome is not known (a timeout after the request left) is `unknown`, never retried blindly.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    key: text('key').primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    workflowId: text('workflow_id').notNull(),
+    kind: text('kind').notNull(), // reply | ack | follow_up | ...
+    /** pending | sending | sent | failed | unknown */
+    status: text('status').notNull().default('pending'),
+    request: jsonb('request').notNull(),
+    sentBy: text('sent_by'),
+    waMessageId: text('wa_message_id'),
+    errorCode: integer('error_code'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('outbox_conversation_idx').on(t.conversationId, t.createdAt), index('outbox_status_idx').on(t.status)],
 );
 
 /** A merge of one contact into another: the audit row, and what makes a second merge a no-op. */

@@ -11,7 +11,7 @@ import { createLogger, graphClientFor, listenErrorMessage, onShutdownSignals, te
 import { startSimulator } from '../whatsapp/simulator/server.js';
 import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
 import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
-import { ensureSearchAttributesAt } from './temporal-setup.js';
+import { ensureReconcilerSchedule, ensureSearchAttributesAt } from './temporal-setup.js';
 import { WorkerRunner, workflowBundle } from './worker-runner.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -124,11 +124,13 @@ async function main() {
       cleanup.push(() => sim.close());
     }
 
+    const temporal = temporalClient(address, config.temporal.namespace);
+    cleanup.push(() => temporal.connection.close().catch(() => {}));
     runner = new WorkerRunner({
       address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities({ db: db.db, graph: graphClientFor(config, simulatorUrl) }),
+      activities: createActivities({ db: db.db, graph: graphClientFor(config, simulatorUrl), temporal }),
       log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
       identity: `threadline-dev@${hostname()}:${process.pid}`,
     });
@@ -136,8 +138,6 @@ async function main() {
     const openedRunner = runner;
     cleanup.push(() => openedRunner.stop());
 
-    const temporal = temporalClient(address, config.temporal.namespace);
-    cleanup.push(() => temporal.connection.close().catch(() => {}));
     const app = await buildApp({
       db: db.db,
       temporal,
@@ -163,6 +163,7 @@ async function main() {
     if (!(await openedRunner.waitUntilRunning(90_000))) {
       say('warning: the worker is not running yet; messages are accepted and will be processed once it is');
     }
+    await ensureReconcilerSchedule(temporal, config.temporal.taskQueue).catch((err) => say(`could not create the reconciler schedule: ${(err as Error).message}`));
 
     const base = `http://${reachableHost(config.host)}:${config.port}`;
     say('');

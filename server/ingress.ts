@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db } from '../db/client.js';
+import { recordStatuses, statusKey } from '../db/crm/statuses.js';
 import { dbErrorMessage, isPermanentDbError, keepDeadLetter, sqlState } from '../db/dead-letters.js';
 import { contactIdentities, conversations, interactionEvents, messages } from '../db/schema.js';
 import {
@@ -15,7 +16,7 @@ import {
   type SenderIdentity,
   type StatusEvent,
 } from '../whatsapp/events.js';
-import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/messages.js';
+import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
 import { phoneVariants } from '../workflows/policy/phone.js';
 
 export class TemporalUnavailableError extends Error {
@@ -69,6 +70,25 @@ async function insertEventsOrDeadLetter(db: Db, rows: EventRow[]): Promise<void>
   }
 }
 
+/** Statuses recorded at once; if Postgres refuses one for good, each alone, the refused ones dead-lettered. */
+async function recordStatusesOrDeadLetter(db: Db, statuses: StatusEvent[]) {
+  try {
+    return await recordStatuses(db, statuses);
+  } catch (err) {
+    if (!isPermanentDbError(err)) throw err;
+  }
+  const out = [];
+  for (const s of statuses) {
+    try {
+      out.push(...(await recordStatuses(db, [s])));
+    } catch (err) {
+      if (!isPermanentDbError(err)) throw err;
+      await keepDeadLetter(db, { key: statusKey(s), kind: 'status', reason: `${sqlState(err)}: ${dbErrorMessage(err)}`, payload: { event: s } });
+    }
+  }
+  return out;
+}
+
 /** Parts of a body that could not be read at all (no id, not an object): kept, never dropped. */
 export async function keepInvalidItems(db: Db, items: { reason: string; raw: unknown }[]): Promise<void> {
   await insertEventsOrDeadLetter(
@@ -81,23 +101,19 @@ export async function keepInvalidItems(db: Db, items: { reason: string; raw: unk
   );
 }
 
-/** The key under which an event's raw JSON waits for the CRM write (inbound_raw). */
-export const rawKey = (ev: InboundEvent) => (ev.kind === 'message' ? ev.waMessageId : `status:${ev.waMessageId}:${ev.status}`);
-
 /**
  * Raw JSON of every event, stored before the signal so that signals carry only what decisions need.
  * One statement per body; events already recorded (a redelivery) store nothing.
  */
 async function storeRaw(db: Db, events: InboundEvent[]): Promise<void> {
   const rows = new Map<string, unknown>();
-  for (const ev of events) if (ev.raw !== undefined && ev.raw !== null) rows.set(rawKey(ev), ev.raw);
+  for (const ev of events) if (ev.kind === 'message' && ev.raw !== undefined && ev.raw !== null) rows.set(ev.waMessageId, ev.raw);
   if (rows.size === 0) return;
   const json = JSON.stringify([...rows].map(([key, raw]) => ({ key, raw })));
   await db.execute(sql`
     insert into inbound_raw (key, raw)
     select x.key, x.raw from jsonb_to_recordset(${json}::jsonb) as x(key text, raw jsonb)
     where not exists (select 1 from messages m where m.wa_message_id = x.key)
-      and not exists (select 1 from interaction_events e where e.idempotency_key = x.key)
     on conflict (key) do nothing`);
 }
 
@@ -152,34 +168,24 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
     result.messages++;
   }
 
-  // Statuses find their conversation through the stored message.
+  // Statuses are recorded here, on their message (forward only), and wake a conversation only when a
+  // decision depends on them (a failed send); one for a message not yet recorded waits for it.
+  // A status never starts a conversation.
+  const wake = new Map<string, StatusEvent[]>();
   if (statuses.length > 0) {
-    const ids = [...new Set(statuses.map((s) => s.waMessageId))];
-    const rows = await deps.db
-      .select({ waMessageId: messages.waMessageId, workflowId: conversations.workflowId, phoneNumberId: conversations.phoneNumberId })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(inArray(messages.waMessageId, ids));
-    const byMessage = new Map(rows.map((r) => [r.waMessageId, r]));
-    const orphanRows: EventRow[] = [];
-    for (const s of statuses) {
-      const row = byMessage.get(s.waMessageId);
-      if (!row) {
-        orphanRows.push({
-          idempotencyKey: `status:${s.waMessageId}:${s.status}`,
-          kind: 'orphan_status',
-          payload: { waMessageId: s.waMessageId, status: s.status, raw: s.raw as object },
-          at: new Date(s.at),
-        });
+    const recorded = await recordStatusesOrDeadLetter(deps.db, statuses);
+    for (const r of recorded) {
+      if (!r.workflowId) {
         result.orphans++;
         continue;
       }
-      const group = byConversation.get(row.workflowId) ?? { phoneNumberId: row.phoneNumberId, events: [] };
-      group.events.push(s);
-      byConversation.set(row.workflowId, group);
       result.statuses++;
+      if (r.direction === 'out' && r.changed && r.now === 'failed') {
+        const list = wake.get(r.workflowId) ?? [];
+        list.push(statuses.find((x) => x.waMessageId === r.waMessageId && x.status === r.status)!);
+        wake.set(r.workflowId, list);
+      }
     }
-    await insertEventsOrDeadLetter(deps.db, orphanRows);
   }
 
   if (orphanMessages.length > 0) {
@@ -196,6 +202,10 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   }
 
   await storeRaw(deps.db, [...byConversation.values()].flatMap((g) => g.events));
+  const signals = [
+    ...[...byConversation].map(([workflowId, group]) => ({ workflowId, group, start: true })),
+    ...[...wake].map(([workflowId, events]) => ({ workflowId, group: { phoneNumberId: events[0]!.phoneNumberId, events: events as InboundEvent[] }, start: false })),
+  ];
 
   const { client } = deps;
   // The SDK retries an unavailable server inside the deadline; this bounds the whole hand-over
@@ -206,20 +216,19 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   });
   try {
     await Promise.race([timeout, Promise.all(
-      [...byConversation].map(([workflowId, group]) =>
+      signals.map(({ workflowId, group, start }) =>
         limit(() =>
           client.connection.withDeadline(deadline, async () => {
             // One conversation's signals in body order; each far below the payload limit.
             const chunks = signalChunks(group.events);
-            const hasMessage = group.events.some((e) => e.kind === 'message');
-            if (!hasMessage) {
+            if (!start) {
               try {
                 for (const chunk of chunks) await client.workflow.getHandle(workflowId).signal(inboundSignal, chunk);
-                return;
               } catch (err) {
-                // The run completed (resolved and quiet): its statuses still belong to it.
+                // Not running: the status is recorded; nothing waits for it.
                 if (!(err instanceof WorkflowNotFoundError)) throw err;
               }
+              return;
             }
             for (const chunk of chunks) {
               await client.workflow.signalWithStart(WORKFLOW_TYPE, {
@@ -232,7 +241,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
                   { key: SA.ConversationStatus, value: 'open' },
                   { key: SA.Urgency, value: 'normal' },
                   { key: SA.Paused, value: false },
-                  ...(group.waId ? [{ key: SA.WaId, value: group.waId }] : []),
+                  ...(start && 'waId' in group && typeof group.waId === 'string' ? [{ key: SA.WaId, value: group.waId }] : []),
                 ],
               });
             }
@@ -245,7 +254,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   } finally {
     clearTimeout(timer);
   }
-  result.conversations = byConversation.size;
+  result.conversations = byConversation.size + [...wake.keys()].filter((w) => !byConversation.has(w)).length;
   return result;
 }
 

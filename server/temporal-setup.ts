@@ -4,7 +4,7 @@ import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 const { temporal } = proto;
-import { searchAttributeTypes } from '../workflows/conversation/messages.js';
+import { searchAttributeTypes } from '../workflows/conversation/contract.js';
 
 const INDEXED = temporal.api.enums.v1.IndexedValueType;
 const TYPE = {
@@ -38,5 +38,27 @@ export async function ensureSearchAttributesAt(address: string, namespace: strin
     return await ensureSearchAttributes(connection, namespace);
   } finally {
     await connection.close();
+  }
+}
+
+export const RECONCILER_SCHEDULE_ID = 'threadline-assignment-reconciler';
+
+/**
+ * The schedule that runs the assignment reconciler every minute (agents' slots held by conversations
+ * whose workflow no longer runs). Created once; an existing one is left as it is.
+ */
+export async function ensureReconcilerSchedule(client: import('@temporalio/client').Client, taskQueue: string): Promise<'created' | 'exists'> {
+  const { ScheduleAlreadyRunning, ScheduleOverlapPolicy } = await import('@temporalio/client');
+  try {
+    await client.schedule.create({
+      scheduleId: RECONCILER_SCHEDULE_ID,
+      spec: { intervals: [{ every: '1 minute' }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      action: { type: 'startWorkflow', workflowType: 'assignmentReconciler', taskQueue, workflowId: `${RECONCILER_SCHEDULE_ID}-run`, args: [] },
+    });
+    return 'created';
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) return 'exists';
+    throw err;
   }
 }

@@ -1,2 +1,3 @@
 // Workflow bundle entry: every workflow the worker runs.
 export { conversation } from './conversation/workflow.js';
+export { assignmentReconciler } from './reconciler.js';

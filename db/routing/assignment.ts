@@ -28,6 +28,8 @@ export interface AssignInput {
   excludeAgentIds?: string[];
   /** Since when the buyer waits (queue order among equally urgent ones); default now. */
   waitingSince?: string | null;
+  /** The workflow run asking: kept on the assignment row (the reconciler's fence). */
+  runId?: string | null;
 }
 
 export interface AssignResult {
@@ -125,10 +127,11 @@ async function lockQueueRow(tx: Tx, conversationId: string): Promise<void> {
 
 const hasRoom = (a: Candidate) => a.active && a.load < a.capacity;
 
-async function place(tx: Tx, conversationId: string, agent: Candidate, team: string): Promise<void> {
+async function place(tx: Tx, conversationId: string, agent: Candidate, team: string, runId?: string | null): Promise<void> {
   await tx
     .update(conversations)
-    .set({ assignee: agent.id, team, updatedAt: new Date() })
+    // A placement from the queue (no run asking) keeps the run id the conversation had.
+    .set({ assignee: agent.id, team, ...(runId !== undefined ? { assignedRunId: runId } : {}), updatedAt: new Date() })
     .where(eq(conversations.id, conversationId));
   // clock_timestamp(), not now(): a transaction that waited for the lock must still sort after
   // the one it waited for.
@@ -193,7 +196,7 @@ export async function assignConversation(db: Db, input: AssignInput): Promise<As
         else if (p.load >= p.capacity) reasons.push(`preferred agent ${p.name} is at capacity (${p.load}/${p.capacity})`);
         else if (!speaks(p, language)) reasons.push(`preferred agent ${p.name} does not speak ${language}`);
         else {
-          await place(tx, input.conversationId, p, p.team);
+          await place(tx, input.conversationId, p, p.team, input.runId ?? null);
           reasons.push(`preferred agent ${p.name} (load ${p.load - 1}/${p.capacity})`);
           return { result: { assignee: p.id, team: p.team, queued: false, reasons }, previous };
         }
@@ -205,7 +208,7 @@ export async function assignConversation(db: Db, input: AssignInput): Promise<As
       const free = qualified.filter(hasRoom).sort(compareCandidates);
       const best = free[0];
       if (best) {
-        await place(tx, input.conversationId, best, team);
+        await place(tx, input.conversationId, best, team, input.runId ?? null);
         reasons.push(
           `least loaded of ${free.length} free ${language ? `${language}-speaking ` : ''}agent(s) of team ${team}: ${best.name} (load ${best.load - 1}/${best.capacity})`,
         );
@@ -218,7 +221,7 @@ export async function assignConversation(db: Db, input: AssignInput): Promise<As
       else reasons.push(`all ${qualified.length} qualified agent(s) of team ${team} are at capacity`);
       await tx
         .update(conversations)
-        .set({ assignee: null, team, updatedAt: new Date() })
+        .set({ assignee: null, team, assignedRunId: null, updatedAt: new Date() })
         .where(eq(conversations.id, input.conversationId));
       const rank = urgencyRank(input.urgency);
       const since = input.waitingSince ? new Date(input.waitingSince) : undefined;
@@ -323,7 +326,7 @@ export async function releaseConversation(
     if (!conv) return null;
     await tx
       .update(conversations)
-      .set({ assignee: null, ...(input.resolve ? { status: 'resolved' } : {}), updatedAt: new Date() })
+      .set({ assignee: null, assignedRunId: null, ...(input.resolve ? { status: 'resolved' } : {}), updatedAt: new Date() })
       .where(eq(conversations.id, input.conversationId));
     await tx.delete(teamQueue).where(eq(teamQueue.conversationId, input.conversationId));
     return conv;
@@ -350,4 +353,99 @@ export async function listQueue(db: Exec, team: string) {
     .from(teamQueue)
     .where(eq(teamQueue.team, team))
     .orderBy(asc(teamQueue.urgencyRank), asc(teamQueue.enqueuedAt), asc(teamQueue.conversationId));
+}
+
+export type DirectAssignResult =
+  | { ok: true; assignee: string; team: string; freed: Placement[] }
+  | { ok: false; reason: string };
+
+/**
+ * A person takes the conversation, or is given it by a person (take-over, reassign to an agent):
+ * under the agents' locks, capacity still a hard limit (one already holding it keeps it). The
+ * previous assignee's freed slot goes to the queue.
+ */
+export async function assignDirectly(
+  db: Db,
+  input: { conversationId: string; workflowId: string; agentId: string; team?: string | null; runId?: string | null },
+): Promise<DirectAssignResult> {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const [seen] = await db.select({ assignee: conversations.assignee }).from(conversations).where(eq(conversations.id, input.conversationId));
+    if (!seen) return { ok: false, reason: `no conversation ${input.conversationId}` };
+    const outcome = await db.transaction(async (tx): Promise<'retry' | { result: DirectAssignResult; previous: string | null; previousTeam: string | null }> => {
+      const pool = await lockAgents(tx, { ids: [input.agentId, seen.assignee].filter(isUuid) });
+      await lockQueueRow(tx, input.conversationId);
+      const [conv] = await tx
+        .select({ assignee: conversations.assignee, team: conversations.team })
+        .from(conversations)
+        .where(eq(conversations.id, input.conversationId))
+        .for('update');
+      if (!conv) return { result: { ok: false, reason: `no conversation ${input.conversationId}` }, previous: null, previousTeam: null };
+      if (conv.assignee !== seen.assignee) return 'retry';
+      const agent = pool.get(input.agentId);
+      if (!agent) return { result: { ok: false, reason: `no agent ${input.agentId}` }, previous: null, previousTeam: null };
+      const team = input.team ?? conv.team ?? agent.team;
+      if (conv.assignee === agent.id) {
+        await tx
+          .update(conversations)
+          .set({ team, ...(input.runId !== undefined ? { assignedRunId: input.runId } : {}), updatedAt: new Date() })
+          .where(eq(conversations.id, input.conversationId));
+        await tx.delete(teamQueue).where(eq(teamQueue.conversationId, input.conversationId));
+        return { result: { ok: true, assignee: agent.id, team, freed: [] }, previous: null, previousTeam: null };
+      }
+      if (agent.load >= agent.capacity) {
+        return { result: { ok: false, reason: `agent ${agent.name} is at capacity (${agent.load}/${agent.capacity}); release one of their conversations or raise their capacity` }, previous: null, previousTeam: null };
+      }
+      const previous = conv.assignee;
+      const previousTeam = previous ? (pool.get(previous)?.team ?? conv.team) : null;
+      await place(tx, input.conversationId, agent, team, input.runId ?? null);
+      return { result: { ok: true, assignee: agent.id, team, freed: [] }, previous, previousTeam };
+    });
+    if (outcome === 'retry') continue;
+    const { result, previousTeam } = outcome;
+    if (result.ok && outcome.previous && previousTeam) result.freed = (await fillFromQueue(db, { team: previousTeam })).assigned;
+    return result;
+  }
+  throw new Error(`assignDirectly: conversation ${input.conversationId} keeps moving; try again`);
+}
+
+/** A run (started again, or continued as new) takes over what its conversation holds. */
+export async function adoptAssignment(db: Exec, input: { conversationId: string; runId: string }): Promise<void> {
+  await db
+    .update(conversations)
+    .set({ assignedRunId: input.runId })
+    .where(and(eq(conversations.id, input.conversationId), sql`${conversations.assignee} is not null`, sql`${conversations.assignedRunId} is distinct from ${input.runId}`));
+}
+
+/** Open conversations holding an agent's slot, with the run that holds it. */
+export async function heldAssignments(db: Exec, opts: { limit?: number; afterId?: string } = {}) {
+  return db
+    .select({ conversationId: conversations.id, workflowId: conversations.workflowId, assignee: conversations.assignee, team: conversations.team, runId: conversations.assignedRunId })
+    .from(conversations)
+    .where(and(sql`${conversations.assignee} is not null`, ne(conversations.status, 'resolved'), opts.afterId ? sql`${conversations.id} > ${opts.afterId}` : undefined))
+    .orderBy(asc(conversations.id))
+    .limit(opts.limit ?? 500);
+}
+
+/**
+ * Gives back the slot of a conversation whose run is gone, fenced by that run id: a run that
+ * started again meanwhile (and adopted the assignment) keeps it. The freed slot goes to the queue.
+ */
+export async function releaseIfHeldBy(db: Db, input: { conversationId: string; runId: string | null }): Promise<{ released: string | null; freed: Placement[] }> {
+  const released = await db.transaction(async (tx) => {
+    await lockQueueRow(tx, input.conversationId);
+    const [conv] = await tx
+      .select({ assignee: conversations.assignee, runId: conversations.assignedRunId, team: conversations.team })
+      .from(conversations)
+      .where(eq(conversations.id, input.conversationId))
+      .for('update');
+    if (!conv?.assignee || (conv.runId ?? null) !== input.runId) return null;
+    await tx
+      .update(conversations)
+      .set({ assignee: null, assignedRunId: null, updatedAt: new Date() })
+      .where(eq(conversations.id, input.conversationId));
+    return conv;
+  });
+  if (!released) return { released: null, freed: [] };
+  const freed = released.team ? (await fillFromQueue(db, { team: released.team })).assigned : [];
+  return { released: released.assignee, freed };
 }

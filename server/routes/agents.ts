@@ -2,11 +2,11 @@
 // more capacity, another language or team), serves that team's queue at once and tells each
 // conversation placed so (signal `assigned`).
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Client } from '@temporalio/client';
+import { notifyPlacements } from '../../activities/placements.js';
 import type { Db } from '../../db/client.js';
 import { createAgent, getAgent, listAgents, updateAgent } from '../../db/routing/agents.js';
-import { fillFromQueue, type Placement } from '../../db/routing/assignment.js';
+import { fillFromQueue } from '../../db/routing/assignment.js';
 import { ruleTeams } from '../../db/routing/rules.js';
 import { HttpError } from '../errors.js';
 import { ErrorBody, IdParams, Nullable } from './schemas.js';
@@ -48,26 +48,10 @@ async function checkTeam(db: Db, team: string): Promise<void> {
   }
 }
 
-/** Tells each placed conversation's workflow; one not running learns it from the database later. */
-export async function signalAssigned(temporal: Client, placed: Placement[], reason: string, log?: FastifyBaseLogger): Promise<void> {
-  await Promise.all(
-    placed.map(async (p) => {
-      try {
-        await temporal.connection.withDeadline(Date.now() + 3000, () =>
-          temporal.workflow.getHandle(p.workflowId).signal('assigned', { assignee: p.assignee, team: p.team, reason }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return;
-        log?.warn({ err, workflowId: p.workflowId }, 'could not signal an assignment; the database holds it');
-      }
-    }),
-  );
-}
-
 export const agentRoutes: FastifyPluginAsyncTypebox<AgentRoutesOptions> = async (app, { db, temporal }) => {
   const serveQueue = async (team: string, reason: string) => {
     const { assigned } = await fillFromQueue(db, { team });
-    if (assigned.length) await signalAssigned(temporal, assigned, reason, app.log);
+    if (assigned.length) await notifyPlacements(temporal, assigned, reason, app.log);
     return assigned;
   };
 

@@ -17,7 +17,7 @@ import {
   resumeUpdate,
   sendReplyUpdate,
   takeOverUpdate,
-} from '../../workflows/conversation/messages.js';
+} from '../../workflows/conversation/contract.js';
 import { assertConversationAccess, principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
 import { BodyId, ErrorBody, IdParams, Nullable, Reason, TeamName } from './schemas.js';

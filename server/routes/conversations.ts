@@ -10,7 +10,7 @@ import {
   listConversations,
   type ConversationRow,
 } from '../../db/read/conversations.js';
-import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversation/messages.js';
+import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversation/contract.js';
 import { assertConversationAccess, conversationScope, principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
 import { ConversationDetail, ConversationItem, ConversationStatus, ErrorBody, IdParams, Paging, Urgency } from './schemas.js';

@@ -6,7 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrmRecordActivities } from '../../activities/crm-records.js';
 import { messages } from '../../db/schema.js';
-import { snapshotQuery, takeOverUpdate } from '../../workflows/conversation/messages.js';
+import { snapshotQuery, takeOverUpdate } from '../../workflows/conversation/contract.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { rawRequest } from '../helpers/http.js';

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { searchAttributes as SA } from '../../workflows/conversation/messages.js';
+import { searchAttributes as SA } from '../../workflows/conversation/contract.js';
 import { freePort } from '../helpers/ports.js';
 import { eventually, postWebhook, textMessageBody, TEST_PHONE_NUMBER_ID } from '../helpers/webhooks.js';
 

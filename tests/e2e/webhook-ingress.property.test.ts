@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { inArray } from 'drizzle-orm';
 import { conversations, interactionEvents, messages } from '../../db/schema.js';
 import { parseWebhook } from '../../whatsapp/parse.js';
-import { snapshotQuery } from '../../workflows/conversation/messages.js';
+import { snapshotQuery } from '../../workflows/conversation/contract.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook } from '../helpers/webhooks.js';
 

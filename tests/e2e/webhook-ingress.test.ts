@@ -8,7 +8,7 @@ import { asc, eq } from 'drizzle-orm';
 import { createCrmRecordActivities } from '../../activities/crm-records.js';
 import { contactIdentities, conversations, interactionEvents, messages } from '../../db/schema.js';
 import { parseWebhook } from '../../whatsapp/parse.js';
-import { snapshotQuery } from '../../workflows/conversation/messages.js';
+import { snapshotQuery } from '../../workflows/conversation/contract.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook, TEST_PHONE_NUMBER_ID, textMessageBody, uniqueId, statusWebhookBody } from '../helpers/webhooks.js';
 

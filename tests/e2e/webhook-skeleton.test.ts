@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { contacts, conversations, messages } from '../../db/schema.js';
-import { searchAttributes as SA, snapshotQuery } from '../../workflows/conversation/messages.js';
+import { searchAttributes as SA, snapshotQuery } from '../../workflows/conversation/contract.js';
 import { eventually, postWebhook, textMessageBody, uniqueId, TEST_PHONE_NUMBER_ID } from '../helpers/webhooks.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

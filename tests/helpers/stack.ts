@@ -38,16 +38,16 @@ export async function startStack(
   const appSecret = randomBytes(16).toString('hex');
   // The only stand-in: Meta's Graph API, as a real local HTTP server that posts signed statuses back.
   const simulator = await startSimulator({ port: 0, appSecret, webhookUrl: null, statusDelaysMs: opts.statusDelaysMs });
+  // Lazy, as in production: the app must come up and answer even while Temporal is away.
+  const client = new Client({ connection: Connection.lazy({ address, connectTimeout: 2000 }), namespace: 'default' });
   const runner = new WorkerRunner({
     address,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test' }) }),
+    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test' }), temporal: client }),
     log: silentLog,
   });
   if (opts.worker !== false) runner.start();
-  // Lazy, as in production: the app must come up and answer even while Temporal is away.
-  const client = new Client({ connection: Connection.lazy({ address, connectTimeout: 2000 }), namespace: 'default' });
   const apiToken = `tok_${randomBytes(12).toString('hex')}`;
   const app = await buildApp({
     db: db.db,

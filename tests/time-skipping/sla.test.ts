@@ -12,7 +12,7 @@ import { workflowBundle } from '../../server/worker-runner.js';
 import { GraphClient } from '../../whatsapp/graph-client.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
 import { startSimulator, type Simulator } from '../../whatsapp/simulator/server.js';
-import { inboundSignal, sendReplyUpdate, snapshotQuery, WORKFLOW_TYPE } from '../../workflows/conversation/messages.js';
+import { inboundSignal, sendReplyUpdate, snapshotQuery, WORKFLOW_TYPE } from '../../workflows/conversation/contract.js';
 import { DEFAULT_RULES, type RulesDocument } from '../../workflows/policy/rules.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 

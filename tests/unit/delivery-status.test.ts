@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDeliveryStatus } from '../../workflows/policy/delivery-status.js';
+import { nextDeliveryStatus } from '../../domain/delivery-status.js';
 
 describe('delivery status moves forward only', () => {
   const order = ['accepted', 'sent', 'delivered', 'read'];

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { conversations, messages } from '../../db/schema.js';
+import { agents, conversations, messages } from '../../db/schema.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
 import {
   closeUpdate,
@@ -13,7 +13,7 @@ import {
   snapshotQuery,
   takeOverUpdate,
   WORKFLOW_TYPE,
-} from '../../workflows/conversation/messages.js';
+} from '../../workflows/conversation/contract.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, uniqueId } from '../helpers/webhooks.js';
 
@@ -62,13 +62,17 @@ describe('conversation workflow', () => {
     const err = await handle.executeUpdate(pauseUpdate, { args: [{}] }).catch((e) => e);
     expect(String(err.cause?.message ?? err.message)).toMatch(/already paused/);
 
-    const taken = await handle.executeUpdate(takeOverUpdate, { args: [{ agentId: 'agent-7' }] });
-    expect(taken).toMatchObject({ assignee: 'agent-7', takenOverBy: 'agent-7' });
+    // Assignment is db/routing's: a take-over names a real agent, and an unknown one is refused.
+    const unknown = await handle.executeUpdate(takeOverUpdate, { args: [{ agentId: 'agent-7' }] }).catch((e) => e);
+    expect(String(unknown.cause?.message)).toMatch(/no agent agent-7/);
+    const [agent] = await s.db.db.insert(agents).values({ name: 'Workflow Agent', team: 'sales', languages: ['en'], capacity: 3 }).returning();
+    const taken = await handle.executeUpdate(takeOverUpdate, { args: [{ agentId: agent!.id }] });
+    expect(taken).toMatchObject({ assignee: agent!.id, takenOverBy: agent!.id });
     await handle.executeUpdate(resumeUpdate, { args: [{}] });
 
     const row = await eventually(async () => {
       const [r] = await s.db.db.select().from(conversations).where(eq(conversations.workflowId, workflowId));
-      return r && r.assignee === 'agent-7' && r.paused === false ? r : undefined;
+      return r && r.assignee === agent!.id && r.paused === false ? r : undefined;
     });
     expect(row.status).toBe('open');
 
@@ -105,7 +109,11 @@ describe('conversation workflow', () => {
     const latest = s.client.workflow.getHandle(workflowId);
     // The continue-as-new follows the write that stored the last message.
     await eventually(async () => ((await latest.describe()).runId !== firstRun ? true : undefined), 10_000, 100);
-    const snap = await latest.query(snapshotQuery);
+    // The run counts a message once the CRM write that stored it answered.
+    const snap = await eventually(async () => {
+      const q = await latest.query(snapshotQuery);
+      return q.messagesSeen === ids.length ? q : undefined;
+    }, 10_000, 100);
     expect(snap.messagesSeen).toBe(ids.length);
     expect(snap.conversationId).toEqual(expect.any(String));
 

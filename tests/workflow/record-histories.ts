@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
 import { createActivities } from '../../activities/index.js';
 import { openPostgres } from '../../db/client.js';
+import { agents } from '../../db/schema.js';
 import { WorkerRunner } from '../../server/worker-runner.js';
 import type { InboundMessageEvent, StatusEvent } from '../../whatsapp/events.js';
 import {
@@ -18,7 +19,7 @@ import {
   snapshotQuery,
   takeOverUpdate,
   WORKFLOW_TYPE,
-} from '../../workflows/conversation/messages.js';
+} from '../../workflows/conversation/contract.js';
 
 const name = process.argv[2] ?? 'v1';
 const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -48,13 +49,16 @@ const h = await client.workflow.signalWithStart(WORKFLOW_TYPE, {
   workflowId, taskQueue, args: [{ phoneNumberId: 'PN-REC' }], signal: inboundSignal, signalArgs: [[msg(1), msg(1), msg(2)]],
 });
 await settle(h);
+// The quiet gap passes: a decision (and its acknowledgement, which fails: no Graph API here).
+await new Promise((r) => setTimeout(r, 3500));
 await h.signal(inboundSignal, [msg(3), status(1, 'read'), status(1, 'delivered')]);
 await settle(h);
 const by = 'admin:env_0123456789ab';
+const [agent] = await db.db.insert(agents).values({ name: 'Recorder', team: 'sales', languages: ['en'], capacity: 5 }).returning();
 await h.executeUpdate(pauseUpdate, { args: [{ by, reason: 'checking the order' }] });
 await h.executeUpdate(pauseUpdate, { args: [{ by }] }).catch(() => {});
 await h.executeUpdate(resumeUpdate, { args: [{ by }] });
-await h.executeUpdate(takeOverUpdate, { args: [{ agentId: 'agent-1', by: 'agent-1' }] });
+await h.executeUpdate(takeOverUpdate, { args: [{ agentId: agent!.id, by: agent!.id }] });
 await h.executeUpdate(takeOverUpdate, { args: [{ agentId: 'x'.repeat(5000), by }] }).catch(() => {});
 await h.executeUpdate(reassignUpdate, { args: [{ team: 'sales', assignee: null, by }] });
 await h.executeUpdate(closeUpdate, { args: [{ by }] });

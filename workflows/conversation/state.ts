@@ -1,16 +1,24 @@
 // Conversation state and its transitions: a plain class, deterministic, unit-tested without Temporal.
-import type { InboundEvent } from '../../whatsapp/events.js';
+// Signal handlers only enqueue into it; update validators only read it; turns (turns.ts) change it,
+// one at a time, and after every await re-read it (the generation says whether a human acted).
+import type { InboundEvent, InboundMessageEvent } from '../../whatsapp/events.js';
 import type { ConversationContext } from '../../activities/context.js';
 import type { Classification } from '../policy/classify/types.js';
 import type { RoutingDecision } from '../policy/routing.js';
+import { mergeSla } from '../policy/routing.js';
+import type { RulesDocument } from '../policy/rules.js';
 import type {
   ActorArgs,
+  AssignedArgs,
+  BurstItem,
   CarriedState,
   ConversationSnapshot,
   ConversationStatus,
   ReassignArgs,
   Urgency,
-} from './messages.js';
+} from './contract.js';
+
+export type { BurstItem } from './contract.js';
 
 /** How many message ids to remember for dedupe (carried across continue-as-new). */
 export const SEEN_IDS_LIMIT = 2000;
@@ -22,14 +30,7 @@ export const SEEN_IDS_LIMIT = 2000;
 export const MAX_ACTION_ID = 128;
 const MAX_ACTION_TEXT = 500;
 
-function checkText(field: string, v: unknown, max: number, required = false): void {
-  if (v === undefined || v === null) {
-    if (required) throw new StateError(`${field} is required`, 'invalid');
-    return;
-  }
-  if (typeof v !== 'string' || (required && v.length === 0)) throw new StateError(`${field} must be a string`, 'invalid');
-  if (v.length > max) throw new StateError(`${field} is longer than ${max} characters`, 'invalid');
-}
+const URGENCY_ORDER: Urgency[] = ['low', 'normal', 'high', 'urgent'];
 
 export class StateError extends Error {
   constructor(
@@ -40,31 +41,40 @@ export class StateError extends Error {
   }
 }
 
-/** An agent action waiting to be written to the timeline. */
-export interface ActionNote {
-  key: string;
-  at: string;
-  payload: Record<string, unknown>;
+function checkText(field: string, v: unknown, max: number, required = false): void {
+  if (v === undefined || v === null) {
+    if (required) throw new StateError(`${field} is required`, 'invalid');
+    return;
+  }
+  if (typeof v !== 'string' || (required && v.length === 0)) throw new StateError(`${field} must be a string`, 'invalid');
+  if (v.length > max) throw new StateError(`${field} is longer than ${max} characters`, 'invalid');
 }
 
-/** A message of the current turn with its classification, waiting for the quiet gap. */
-export interface BurstItem {
-  waMessageId: string;
-  at: string;
-  classification: Classification;
+/** What one CRM write answered for a batch (see activities/conversation.ts `ingest`). */
+export interface RecordedBatch {
+  conversationId: string | null;
+  contactId: string | null;
+  newIds: string[];
+  classifications: Record<string, Classification>;
+  context: ConversationContext | null;
+  rules: { version: number; rules: RulesDocument } | null;
 }
+
+/** Which agent action a human took (a pending automated step started before it is stale). */
+export type HumanAction = 'reply' | 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close';
 
 export class ConversationState {
   private snap: ConversationSnapshot;
   private readonly seen: Set<string>;
   private queue: InboundEvent[];
-  private burst: BurstItem[] = [];
-  /** Workflow time (ms) when the current burst is quiet long enough to decide on. */
-  private burstDueAt: number | null = null;
-  private burstGapMs = 2000;
-  /** Agents this wait was already escalated away from. */
-  private tried: string[] = [];
-  private actionNotes: ActionNote[];
+  private burst: BurstItem[];
+  private burstLastAtMs: number | null;
+  private burstGapMs: number;
+  private tried: string[];
+  private urgencyFloor: Urgency | null;
+  private placements: AssignedArgs[];
+  private rulesDoc: { version: number; rules: RulesDocument } | null;
+  private resolvedAtMs: number | null;
 
   constructor(workflowId: string, phoneNumberId: string, carried?: CarriedState) {
     this.snap = carried?.snapshot ?? {
@@ -84,28 +94,28 @@ export class ConversationState {
       lastOutboundAt: null,
       messagesSeen: 0,
       pending: 0,
+      generation: 0,
     };
+    this.snap.generation ??= 0;
     this.seen = new Set(carried?.seenIds ?? []);
     this.queue = [...(carried?.pendingEvents ?? [])];
     this.snap.pending = this.queue.length;
-    this.actionNotes = [...(carried?.actionNotes ?? [])];
+    this.burst = [...(carried?.burst ?? [])];
+    this.burstLastAtMs = carried?.burstLastAtMs ?? null;
+    this.burstGapMs = carried?.burstGapMs ?? 2000;
+    this.tried = [...(carried?.tried ?? [])];
+    this.urgencyFloor = carried?.urgencyFloor ?? null;
+    this.placements = [...(carried?.placements ?? [])];
+    this.rulesDoc = carried?.rules ?? null;
+    this.resolvedAtMs = carried?.resolvedAtMs ?? null;
   }
 
-  noteAction(note: ActionNote): void {
-    this.actionNotes.push(note);
-  }
-
-  /** The notes to write now (they are gone from the state once taken). */
-  takeActionNotes(): ActionNote[] {
-    const notes = this.actionNotes;
-    this.actionNotes = [];
-    return notes;
-  }
+  // --- signals: they only enqueue ---
 
   /**
-   * Take events from the `inbound` signal. A message id seen before is dropped (at-least-once
-   * delivery; a body may hold one message twice). Statuses always pass: their order is sorted out
-   * in the CRM write, where the stored status only moves forward. Returns how many were taken.
+   * Events from the `inbound` signal. A message id seen before is dropped here already (at-least-once
+   * delivery; a body may hold one message twice); whether a message is new is decided for good by the
+   * CRM write (`recorded`). Returns how many were taken.
    */
   receive(events: readonly InboundEvent[]): number {
     let taken = 0;
@@ -113,18 +123,17 @@ export class ConversationState {
       if (ev.kind === 'message') {
         if (this.seen.has(ev.waMessageId)) continue;
         this.remember(ev.waMessageId);
-        this.snap.messagesSeen++;
-        if (!this.snap.lastInboundAt || ev.at > this.snap.lastInboundAt) this.snap.lastInboundAt = ev.at;
-        if (!this.snap.waId && ev.sender.waId) this.snap.waId = ev.sender.waId;
-        if (!this.snap.userId && ev.sender.userId) this.snap.userId = ev.sender.userId;
-        // A buyer writing again reopens a resolved or snoozed conversation.
-        if (this.snap.status !== 'open') this.snap.status = 'open';
       }
       this.queue.push(ev);
       taken++;
     }
     this.snap.pending = this.queue.length;
     return taken;
+  }
+
+  /** An `assigned` signal: applied by the next turn. */
+  queuePlacement(p: AssignedArgs): void {
+    if (this.placements.length < 100) this.placements.push(p);
   }
 
   private remember(id: string): void {
@@ -136,14 +145,33 @@ export class ConversationState {
     }
   }
 
+  // --- reads ---
+
+  snapshot(): ConversationSnapshot {
+    return { ...this.snap };
+  }
+
+  get status(): ConversationStatus {
+    return this.snap.status;
+  }
+
+  get generation(): number {
+    return this.snap.generation ?? 0;
+  }
+
+  get rules(): { version: number; rules: RulesDocument } | null {
+    return this.rulesDoc;
+  }
+
   hasPending(): boolean {
     return this.queue.length > 0;
   }
 
-  /**
-   * The oldest queued events for one CRM write, at most `maxEvents` and about `maxBytes` serialised
-   * (at least one); they stay counted as pending until `recorded`.
-   */
+  hasPlacements(): boolean {
+    return this.placements.length > 0;
+  }
+
+  /** The bounded next batch for one CRM write (at least one event); it stays queued until `recorded`. */
   peekPending(maxEvents = Infinity, maxBytes = Infinity): InboundEvent[] {
     const out: InboundEvent[] = [];
     let bytes = 0;
@@ -157,97 +185,84 @@ export class ConversationState {
     return out;
   }
 
-  recorded(count: number, ids: { conversationId?: string; contactId?: string }): void {
-    this.queue = this.queue.slice(count);
-    this.snap.pending = this.queue.length;
-    if (ids.conversationId) this.snap.conversationId = ids.conversationId;
-    if (ids.contactId) this.snap.contactId = ids.contactId;
-  }
-
-  snapshot(): ConversationSnapshot {
-    return { ...this.snap };
-  }
-
-  get status(): ConversationStatus {
-    return this.snap.status;
+  /** Whether automation may send now: nobody owns or paused it, the buyer did not opt out, it is open. */
+  automationMaySend(sinceGeneration: number): boolean {
+    const s = this.snap;
+    return (
+      this.generation === sinceGeneration &&
+      !s.paused &&
+      !s.takenOverBy &&
+      !s.optedOut &&
+      !s.context?.optedOut &&
+      (s.status === 'open' || s.status === 'waiting')
+    );
   }
 
   carry(): CarriedState {
-    return { snapshot: this.snapshot(), seenIds: [...this.seen], pendingEvents: [...this.queue], actionNotes: [...this.actionNotes] };
+    return {
+      snapshot: this.snapshot(),
+      seenIds: [...this.seen],
+      pendingEvents: [...this.queue],
+      burst: [...this.burst],
+      burstLastAtMs: this.burstLastAtMs,
+      burstGapMs: this.burstGapMs,
+      tried: [...this.tried],
+      urgencyFloor: this.urgencyFloor,
+      placements: [...this.placements],
+      rules: this.rulesDoc,
+      resolvedAtMs: this.resolvedAtMs,
+    };
   }
 
-  // --- agent actions (validated first, then applied) ---
+  // --- the inbound turn ---
 
-  /** Who acts and why: bounded, whatever the caller. */
-  validateActor(a?: ActorArgs): void {
-    checkText('by', a?.by, MAX_ACTION_ID + 10);
-    checkText('reason', a?.reason, MAX_ACTION_TEXT);
-  }
-
-  validatePause(a?: ActorArgs): void {
-    this.validateActor(a);
-    if (this.snap.paused) throw new StateError('automation is already paused');
-  }
-  pause(): void {
-    this.snap.paused = true;
-  }
-
-  validateResume(a?: ActorArgs): void {
-    this.validateActor(a);
-    if (!this.snap.paused) throw new StateError('automation is not paused');
-  }
-  resume(): void {
-    this.snap.paused = false;
-  }
-
-  validateTakeOver(a?: ActorArgs & { agentId?: string }): void {
-    this.validateActor(a);
-    checkText('agentId', a?.agentId, MAX_ACTION_ID, true);
-    if (this.snap.takenOverBy === a!.agentId) throw new StateError(`already taken over by ${a!.agentId}`);
-  }
-  takeOver(agentId: string): void {
-    this.snap.takenOverBy = agentId;
-    this.snap.assignee = agentId;
-  }
-
-  validateRelease(a?: ActorArgs): void {
-    this.validateActor(a);
-    if (!this.snap.takenOverBy && !this.snap.assignee) throw new StateError('nobody holds this conversation');
-  }
-  release(): void {
-    this.snap.takenOverBy = null;
-    this.snap.assignee = null;
-  }
-
-  validateReassign(args: ReassignArgs): void {
-    this.validateActor(args);
-    if (args.assignee === undefined && args.team === undefined) {
-      throw new StateError('give an assignee or a team', 'invalid');
+  /** The CRM write of `batch` (the first `batch.length` queued events) answered: apply what is new. */
+  recorded(batch: readonly InboundEvent[], r: RecordedBatch, nowMs: number): { fresh: InboundMessageEvent[] } {
+    this.queue = this.queue.slice(batch.length);
+    this.snap.pending = this.queue.length;
+    if (r.conversationId) this.snap.conversationId = r.conversationId;
+    if (r.contactId) this.snap.contactId = r.contactId;
+    if (r.context) {
+      this.snap.context = r.context;
+      if (r.context.optedOut) this.snap.optedOut = true;
     }
-    checkText('assignee', args.assignee, MAX_ACTION_ID);
-    checkText('team', args.team, 200);
-  }
-  reassign(args: ReassignArgs): void {
-    if (args.assignee !== undefined) this.snap.assignee = args.assignee;
-    if (args.team !== undefined) this.snap.team = args.team;
-    this.snap.takenOverBy = null;
-  }
-
-  // --- step 4: turns, decisions, SLAs ---
-
-  addToBurst(items: BurstItem[], nowMs: number): void {
-    if (items.length === 0) return;
-    this.burst.push(...items);
-    this.burstDueAt = nowMs + this.burstGapMs;
+    if (r.rules) {
+      this.rulesDoc = r.rules;
+      this.burstGapMs = Math.max(0, r.rules.rules.burstQuietGapSec) * 1000;
+    }
+    const isNew = new Set(r.newIds);
+    const fresh: InboundMessageEvent[] = [];
+    for (const ev of batch) {
+      // Statuses were recorded by ingress; the ones that reach a run are for decisions to read.
+      if (ev.kind === 'status' || !isNew.has(ev.waMessageId)) continue;
+      fresh.push(ev);
+      this.snap.messagesSeen++;
+      if (!this.snap.lastInboundAt || ev.at > this.snap.lastInboundAt) this.snap.lastInboundAt = ev.at;
+      if (!this.snap.waId && ev.sender.waId) this.snap.waId = ev.sender.waId;
+      if (!this.snap.userId && ev.sender.userId) this.snap.userId = ev.sender.userId;
+      // A buyer writing again reopens a resolved or snoozed conversation.
+      if (this.snap.status !== 'open') {
+        this.snap.status = 'open';
+        this.resolvedAtMs = null;
+      }
+      const classification = r.classifications[ev.waMessageId];
+      if (classification && r.conversationId) {
+        this.burst.push({ waMessageId: ev.waMessageId, at: ev.at, classification });
+        this.burstLastAtMs = nowMs;
+      }
+    }
     this.snap.burstSize = this.burst.length;
+    return { fresh };
   }
 
-  setBurstGap(seconds: number): void {
-    this.burstGapMs = Math.max(0, seconds) * 1000;
+  /** Workflow time (ms) when the burst has been quiet long enough to decide on it; null: no burst. */
+  burstDueAtMs(): number | null {
+    return this.burst.length > 0 && this.burstLastAtMs !== null ? this.burstLastAtMs + this.burstGapMs : null;
   }
 
   burstReady(nowMs: number): boolean {
-    return this.burst.length > 0 && this.burstDueAt !== null && nowMs >= this.burstDueAt;
+    const due = this.burstDueAtMs();
+    return due !== null && nowMs >= due;
   }
 
   hasBurst(): boolean {
@@ -257,66 +272,67 @@ export class ConversationState {
   takeBurst(): BurstItem[] {
     const b = this.burst;
     this.burst = [];
-    this.burstDueAt = null;
+    this.burstLastAtMs = null;
     this.snap.burstSize = 0;
     return b;
+  }
+
+  /** What the routing policy needs of the current state. */
+  routingCurrent() {
+    const s = this.snap;
+    return {
+      assignee: s.assignee,
+      team: s.team,
+      takenOverBy: s.takenOverBy,
+      paused: s.paused,
+      awaitingReplySince: s.awaitingReplySince ?? null,
+      firstResponseDone: s.firstResponseDone ?? false,
+      humanRepliedAt: s.humanRepliedAt ?? null,
+      urgencyFloor: this.urgencyFloor,
+    };
+  }
+
+  /**
+   * Applies a decision. `placed` is db/routing's answer (the only owner of assignment); `armSla` is
+   * false when a human acted while the turn was deciding (their action wins).
+   */
+  applyDecision(
+    d: RoutingDecision,
+    placed: { assignee: string | null; team: string } | null,
+    nowIso: string,
+    firstAt: string,
+    opts: { armSla: boolean },
+  ): void {
+    const s = this.snap;
+    s.intent = d.intent;
+    s.language = d.language;
+    s.urgency = d.urgency;
+    if (d.optOut) s.optedOut = true;
+    if (placed) {
+      s.team = placed.team;
+      s.assignee = placed.assignee;
+    } else if (d.team && !s.team) {
+      s.team = d.team;
+    }
+    if (d.needsReply && opts.armSla) {
+      s.awaitingReplySince ??= firstAt;
+      s.sla = mergeSla(s.sla ?? null, d.slaKind && d.dueAt ? { kind: d.slaKind, dueAt: d.dueAt } : null);
+    }
+    s.lastDecision = { at: nowIso, intent: d.intent, language: d.language, urgency: d.urgency, team: s.team, assignee: s.assignee, reasons: d.reasons };
   }
 
   slaBreached(nowMs: number): boolean {
     return !!this.snap.sla && nowMs >= Date.parse(this.snap.sla.dueAt);
   }
 
-  /** When the loop must wake by itself: the end of the quiet gap, or an SLA deadline. */
-  nextWakeAt(): number | null {
-    const times = [this.burstDueAt, this.snap.sla ? Date.parse(this.snap.sla.dueAt) : null].filter((t): t is number => t !== null);
-    return times.length ? Math.min(...times) : null;
-  }
-
-  applyDecision(d: RoutingDecision, placed: { assignee: string | null; team: string } | null, nowIso: string, firstAt: string): void {
-    this.snap.intent = d.intent;
-    this.snap.language = d.language;
-    this.snap.urgency = d.urgency;
-    if (d.optOut) this.snap.optedOut = true;
-    if (placed) {
-      this.snap.team = placed.team;
-      if (!this.snap.takenOverBy) this.snap.assignee = placed.assignee;
-    } else if (d.team && !this.snap.team) {
-      this.snap.team = d.team;
-    }
-    if (d.needsReply) {
-      this.snap.awaitingReplySince ??= firstAt;
-      // One clock per wait: a later burst never pushes an earlier deadline out.
-      if (d.slaKind && d.dueAt && (!this.snap.sla || Date.parse(d.dueAt) < Date.parse(this.snap.sla.dueAt))) {
-        this.snap.sla = { kind: d.slaKind, dueAt: d.dueAt, breaches: this.snap.sla?.breaches ?? 0 };
-      }
-    }
-    this.snap.lastDecision = {
-      at: nowIso,
-      intent: d.intent,
-      language: d.language,
-      urgency: d.urgency,
-      team: this.snap.team,
-      assignee: this.snap.assignee,
-      reasons: d.reasons,
-    };
-  }
-
-  /** A person answered: the response clock stops (an automatic acknowledgement never gets here). */
-  humanReplied(at: string): void {
-    this.snap.lastOutboundAt = at;
-    if (this.snap.awaitingReplySince) this.snap.firstResponseDone = true;
-    this.snap.awaitingReplySince = null;
-    this.snap.sla = null;
-    this.tried = [];
-  }
-
   escalated(newUrgency: Urgency, placed: { assignee: string | null; team: string } | null, previous: string | null, nextDueAt: string): void {
     if (previous) this.tried.push(previous);
+    if (this.tried.length > 50) this.tried = this.tried.slice(-50);
     this.snap.urgency = newUrgency;
+    this.urgencyFloor = newUrgency;
     if (placed) {
       this.snap.team = placed.team;
       this.snap.assignee = placed.assignee;
-      this.snap.takenOverBy = null;
     }
     const breaches = (this.snap.sla?.breaches ?? 0) + 1;
     this.snap.sla = { kind: 'next_response', dueAt: nextDueAt, breaches };
@@ -326,44 +342,167 @@ export class ConversationState {
     return [...this.tried];
   }
 
-  assigned(assignee: string, team: string): void {
-    // A late signal must not undo a close or an agent's take-over.
-    if (this.snap.status === 'resolved' || this.snap.takenOverBy) return;
-    this.snap.assignee = assignee;
-    this.snap.team = team;
+  /** Placements from outside: ignored once a person owns the conversation or it is resolved. */
+  applyPlacements(): number {
+    let applied = 0;
+    for (const p of this.placements) {
+      if (this.snap.status === 'resolved' || this.snap.takenOverBy) continue;
+      this.snap.assignee = p.assignee;
+      this.snap.team = p.team;
+      applied++;
+    }
+    this.placements = [];
+    return applied;
   }
 
-  /** The latest context summary (bounded in size by the context activity). */
-  setContext(context: ConversationContext): void {
-    this.snap.context = context;
-    if (!this.snap.contactId) this.snap.contactId = context.contact.id;
+  // --- humans ---
+
+  /** A human acted: every automated step started before now is stale. */
+  preempt(): number {
+    this.snap.generation = this.generation + 1;
+    return this.generation;
   }
 
-  setUrgency(urgency: Urgency): void {
-    this.snap.urgency = urgency;
+  /** A person answered: the response clock stops (an automatic acknowledgement never gets here). */
+  humanReplied(at: string): void {
+    const s = this.snap;
+    s.lastOutboundAt = at;
+    s.humanRepliedAt = at;
+    if (s.awaitingReplySince) s.firstResponseDone = true;
+    s.awaitingReplySince = null;
+    s.sla = null;
+    this.tried = [];
+    this.urgencyFloor = null;
   }
 
-  validateReply(text: unknown): void {
+  automatedReply(at: string): void {
+    this.snap.lastOutboundAt = at;
+  }
+
+  setRules(rules: { version: number; rules: RulesDocument }): void {
+    this.rulesDoc = rules;
+    this.burstGapMs = Math.max(0, rules.rules.burstQuietGapSec) * 1000;
+  }
+
+  /** Who acts and why: bounded, whatever the caller. */
+  validateActor(a?: ActorArgs): void {
+    checkText('by', a?.by, MAX_ACTION_ID + 10);
+    checkText('reason', a?.reason, MAX_ACTION_TEXT);
+  }
+
+  private requireRecorded(): void {
+    if (!this.snap.conversationId) throw new StateError('the conversation has no recorded message yet');
+  }
+
+  validatePause(a?: ActorArgs): void {
+    this.validateActor(a);
+    this.requireRecorded();
+    if (this.snap.paused) throw new StateError('automation is already paused');
+  }
+
+  validateResume(a?: ActorArgs): void {
+    this.validateActor(a);
+    this.requireRecorded();
+    if (!this.snap.paused) throw new StateError('automation is not paused');
+  }
+
+  validateTakeOver(a?: ActorArgs & { agentId?: string }): void {
+    this.validateActor(a);
+    checkText('agentId', a?.agentId, MAX_ACTION_ID, true);
+    this.requireRecorded();
+    if (this.snap.takenOverBy === a!.agentId) throw new StateError(`already taken over by ${a!.agentId}`);
+  }
+
+  validateRelease(a?: ActorArgs): void {
+    this.validateActor(a);
+    this.requireRecorded();
+    if (!this.snap.takenOverBy && !this.snap.assignee) throw new StateError('nobody holds this conversation');
+  }
+
+  validateReassign(args: ReassignArgs): void {
+    this.validateActor(args);
+    if (args.assignee === undefined && args.team === undefined) {
+      throw new StateError('give an assignee or a team', 'invalid');
+    }
+    checkText('assignee', args.assignee, MAX_ACTION_ID);
+    checkText('team', args.team, 200);
+    this.requireRecorded();
+  }
+
+  validateClose(a?: ActorArgs): void {
+    this.validateActor(a);
+    this.requireRecorded();
+    if (this.snap.status === 'resolved') throw new StateError('conversation is already resolved');
+  }
+
+  validateReply(args: { text?: unknown; by?: unknown } | undefined): void {
+    checkText('by', args?.by, MAX_ACTION_ID + 10);
+    const text = args?.text;
     if (typeof text !== 'string' || text.trim().length === 0) throw new StateError('text is required', 'invalid');
     if ([...text].length > 4096) throw new StateError('text is longer than 4096 characters', 'invalid');
     if (!this.snap.conversationId || (!this.snap.waId && !this.snap.userId)) {
       throw new StateError('the conversation has no recorded buyer to reply to yet');
     }
   }
-  repliedAt(at: string): void {
-    this.snap.lastOutboundAt = at;
+
+  pause(): void {
+    this.snap.paused = true;
+  }
+  resume(): void {
+    this.snap.paused = false;
   }
 
-  validateClose(a?: ActorArgs): void {
-    this.validateActor(a);
-    if (this.snap.status === 'resolved') throw new StateError('conversation is already resolved');
+  /** The person now owns it (db/routing answered with the assignment). */
+  takeOver(agentId: string, team: string | null): void {
+    this.snap.takenOverBy = agentId;
+    this.snap.assignee = agentId;
+    if (team) this.snap.team = team;
   }
-  close(): void {
-    this.snap.status = 'resolved';
+
+  release(): void {
     this.snap.takenOverBy = null;
-    this.snap.sla = null;
-    this.snap.awaitingReplySince = null;
-    this.burst = [];
-    this.burstDueAt = null;
+    this.snap.assignee = null;
   }
+
+  reassign(placed: { assignee: string | null; team: string | null }): void {
+    this.snap.assignee = placed.assignee;
+    if (placed.team !== null) this.snap.team = placed.team;
+    this.snap.takenOverBy = null;
+  }
+
+  close(nowMs: number): void {
+    const s = this.snap;
+    s.status = 'resolved';
+    s.takenOverBy = null;
+    s.assignee = null;
+    s.sla = null;
+    s.awaitingReplySince = null;
+    this.burst = [];
+    this.burstLastAtMs = null;
+    s.burstSize = 0;
+    this.tried = [];
+    this.urgencyFloor = null;
+    this.resolvedAtMs = nowMs;
+  }
+
+  /** Workflow time (ms) since which a resolved conversation has been quiet; null unless resolved. */
+  quietSinceMs(): number | null {
+    return this.snap.status === 'resolved' ? this.resolvedAtMs : null;
+  }
+
+  /** A resolved conversation that came back (continue-as-new) keeps its quiet clock. */
+  markResolvedAt(nowMs: number): void {
+    if (this.snap.status === 'resolved' && this.resolvedAtMs === null) this.resolvedAtMs = nowMs;
+  }
+
+  /** The fields the read model keeps (never assignee or team: db/routing writes those). */
+  readModel(): { status: string; urgency: string; paused: boolean } {
+    return { status: this.snap.status, urgency: this.snap.urgency, paused: this.snap.paused };
+  }
+}
+
+/** The higher of two urgencies. */
+export function higherUrgency(a: Urgency, b: Urgency | null): Urgency {
+  if (!b) return a;
+  return URGENCY_ORDER.indexOf(b) > URGENCY_ORDER.indexOf(a) ? b : a;
 }

@@ -1,5 +1,5 @@
 // The readable summary shown as the workflow's current details in Temporal UI.
-import type { ConversationSnapshot } from './messages.js';
+import type { ConversationSnapshot } from './contract.js';
 
 export function describeConversation(s: ConversationSnapshot): string {
   const who = s.waId ?? s.userId ?? 'unknown sender';

@@ -48,6 +48,10 @@ export interface RoutingInput {
     paused: boolean;
     awaitingReplySince: string | null;
     firstResponseDone: boolean;
+    /** When a person last answered: messages sent before it were answered (no automation for them). */
+    humanRepliedAt?: string | null;
+    /** The urgency an escalation raised during this wait: a decision never lowers it. */
+    urgencyFloor?: Urgency | null;
   };
 }
 
@@ -116,22 +120,44 @@ function pickText(texts: Record<string, string>, language: string): { lang: stri
   return { lang: 'en', text: texts.en ?? '' };
 }
 
+/**
+ * The deadline to keep when a decision proposes one: one clock per wait, so a later burst never
+ * pushes a deadline out; and after a breach the deadline the escalation set (the raised urgency's
+ * next-response time from the breach) stands: a later message never brings it earlier, into the past.
+ */
+export function mergeSla(
+  current: { kind: 'first_response' | 'next_response'; dueAt: string; breaches: number } | null,
+  proposed: { kind: 'first_response' | 'next_response'; dueAt: string } | null,
+): { kind: 'first_response' | 'next_response'; dueAt: string; breaches: number } | null {
+  if (!proposed) return current;
+  if (!current) return { ...proposed, breaches: 0 };
+  if (current.breaches > 0) return current;
+  return Date.parse(proposed.dueAt) < Date.parse(current.dueAt) ? { ...proposed, breaches: current.breaches } : current;
+}
+
 export function decideRouting(input: RoutingInput): RoutingDecision {
-  const { burst, rules, context, current } = input;
+  const { rules, context, current } = input;
   const reasons: string[] = [];
   const nowMs = Date.parse(input.now);
   const hours = rules.businessHours;
+  // Messages a person already answered (they replied after them, during the quiet gap) need
+  // nothing more from automation: not a reply, not an acknowledgement, not a deadline.
+  const repliedAt = current.humanRepliedAt ? Date.parse(current.humanRepliedAt) : NaN;
+  const burst = Number.isFinite(repliedAt) ? input.burst.filter((b) => Date.parse(b.at) > repliedAt) : input.burst;
+  const answered = input.burst.length - burst.length;
+  if (answered > 0) reasons.push(`${answered} message(s) answered by a person at ${current.humanRepliedAt} -> nothing more for them`);
   const classes = burst.map((b) => b.classification);
 
-  // Intent: the most substantive of the burst.
+  // Intent: the most substantive of the burst (of all of it: a reply settled the wait, not the topic).
   let intent: Intent = 'other';
-  if (classes.length) {
-    intent = INTENT_PRIORITY.find((i) => classes.some((c) => c.intent === i)) ?? 'other';
-    if (classes.length > 1) reasons.push(`burst of ${classes.length} messages -> intent ${intent} (most substantive)`);
+  const allClasses = input.burst.map((b) => b.classification);
+  if (allClasses.length) {
+    intent = INTENT_PRIORITY.find((i) => allClasses.some((c) => c.intent === i)) ?? 'other';
+    if (allClasses.length > 1) reasons.push(`burst of ${allClasses.length} messages -> intent ${intent} (most substantive)`);
   } else reasons.push('empty burst -> intent other');
 
   // Language.
-  const lettered = [...classes].reverse().find((c) => c.language && c.language !== 'und');
+  const lettered = [...allClasses].reverse().find((c) => c.language && c.language !== 'und');
   let language = 'und';
   if (lettered) language = lettered.language;
   else if (context.language) {
@@ -139,7 +165,7 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
     reasons.push(`no letters in the burst -> contact language ${language}`);
   }
 
-  const optOut = intent === 'opt_out' || classes.some((c) => c.optOut);
+  const optOut = intent === 'opt_out' || allClasses.some((c) => c.optOut);
 
   // Needs a reply.
   let needsReply = classes.some((c) => c.needsReply);
@@ -150,7 +176,8 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
   }
 
   // Urgency.
-  let urgency: Urgency = classes.reduce<Urgency>((u, c) => (rank(c.urgency) > rank(u) ? c.urgency : u), 'low');
+  // (Of the unanswered messages; of the whole burst when a person answered all of it.)
+  let urgency: Urgency = (classes.length ? classes : allClasses).reduce<Urgency>((u, c) => (rank(c.urgency) > rank(u) ? c.urgency : u), 'low');
   if (optOut) {
     needsReply = false;
     urgency = 'low';
@@ -172,6 +199,11 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
       } else for (const w of why) reasons.push(`${w} (urgency already ${urgency}, not raised)`);
     }
   } else if (classes.length) reasons.push(`no message needs a reply (intent ${intent})`);
+  // An escalation raised the urgency during this wait: a decision keeps it.
+  if (needsReply && current.urgencyFloor && rank(current.urgencyFloor) > rank(urgency)) {
+    reasons.push(`escalated to ${current.urgencyFloor} during this wait -> urgency stays ${current.urgencyFloor}`);
+    urgency = current.urgencyFloor;
+  }
 
   // Team and preferred agent.
   const { team, reason: teamReason } = chooseTeam(intent, language, rules, current.team);

@@ -1,4 +1,5 @@
-// The conversation workflow's public surface: one module, imported by the workflow and the server.
+// The conversation workflow's public surface: every signal, update and query with its types, and
+// the search attributes. The only module of workflows/conversation/ the server imports.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ConversationContext } from '../../activities/context.js';
@@ -38,6 +39,10 @@ export interface ConversationSnapshot {
   awaitingReplySince?: string | null;
   firstResponseDone?: boolean;
   sla?: { kind: 'first_response' | 'next_response'; dueAt: string; breaches: number } | null;
+  /** Bumped by every human action (reply, pause, take-over, close...): automation started before it is stale. */
+  generation?: number;
+  /** When a person last answered: burst messages before it need no automated answer. */
+  humanRepliedAt?: string | null;
   lastDecision?: { at: string; intent: string; language: string; urgency: Urgency; team: string | null; assignee: string | null; reasons: string[] } | null;
 }
 
@@ -45,7 +50,12 @@ export interface ConversationSnapshot {
 export const inboundSignal = defineSignal<[InboundEvent[]]>('inbound');
 export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
 /** Assignment from outside the run (capacity freed in the team queue, the agents API). */
-export const assignedSignal = defineSignal<[{ assignee: string; team: string; reason?: string }]>('assigned');
+export interface AssignedArgs {
+  assignee: string;
+  team: string;
+  reason?: string;
+}
+export const assignedSignal = defineSignal<[AssignedArgs]>('assigned');
 
 export interface ActorArgs {
   /** Who asks: an agent id or an API token's name. */
@@ -101,10 +111,29 @@ export interface ConversationInput {
   carried?: CarriedState;
 }
 
+/** A message of the current turn with its classification, waiting for the quiet gap. */
+export interface BurstItem {
+  waMessageId: string;
+  at: string;
+  classification: import('../policy/classify/types.js').Classification;
+}
+
+/** Everything a later turn needs, carried across continue-as-new. */
 export interface CarriedState {
   snapshot: ConversationSnapshot;
   seenIds: string[];
   pendingEvents: InboundEvent[];
-  /** Agents' actions not yet written to the timeline. */
-  actionNotes?: { key: string; at: string; payload: Record<string, unknown> }[];
+  burst?: BurstItem[];
+  /** Workflow time (ms) of the burst's last message. */
+  burstLastAtMs?: number | null;
+  burstGapMs?: number;
+  /** Agents this wait was already escalated away from. */
+  tried?: string[];
+  /** The urgency an escalation raised during this wait: a later decision never lowers it. */
+  urgencyFloor?: Urgency | null;
+  /** Placements signalled from outside, not yet applied. */
+  placements?: AssignedArgs[];
+  rules?: { version: number; rules: import('../policy/rules.js').RulesDocument } | null;
+  /** Since when (workflow ms) a resolved conversation has been quiet. */
+  resolvedAtMs?: number | null;
 }

@@ -1,0 +1,92 @@
+// Every send goes through the outbox (db/outbox.ts): the intent first, under the workflow's
+// deterministic key, then the Graph call, then the wamid and the outbound message in one write.
+// A retry never sends twice: a send already made answers its wamid (from the outbox, or from the
+// heartbeat when the record step failed), and an ambiguous failure (a timeout after the request
+// left) is marked `unknown` and shown to the agent instead of being retried blindly.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Db } from '../db/client.js';
+import { claimSend, markFailed, markSent, markUnknown, releaseClaim } from '../db/outbox.js';
+import type { GraphClient } from '../whatsapp/graph-client.js';
+import { graphFailureDetails } from '../whatsapp/graph-errors.js';
+
+export interface SendInput {
+  /** Deterministic: workflow id + turn (a reply's update id, an acknowledgement's first message...). */
+  key: string;
+  kind: 'reply' | 'ack' | 'follow_up' | 'template' | string;
+  conversationId: string;
+  workflowId: string;
+  phoneNumberId: string;
+  to: { waId?: string | null; userId?: string | null };
+  text: string;
+  /** Agent id, `admin:<token id>`, or 'automation'. */
+  sentBy: string;
+}
+
+export const SEND_UNKNOWN = 'SendOutcomeUnknown';
+
+/** Whether a failed Graph call may have reached Meta: a timeout, or the connection lost after the request left. */
+function mayHaveLeft(err: unknown): boolean {
+  const d = graphFailureDetails(err);
+  if (d?.reason === 'timeout') return true;
+  if (d?.reason !== 'network') return false;
+  // Refused or unresolvable: nothing left this machine.
+  const text = String((err as Error)?.cause ?? '') + String((err as Error)?.message ?? '');
+  return !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/.test(text);
+}
+
+export function createOutboxSendActivities(db: Db, graph: GraphClient | undefined) {
+  return {
+    async send(input: SendInput): Promise<{ waMessageId: string }> {
+      const ctx = Context.current();
+      // The Graph call succeeded in an earlier attempt and only the record failed: record, do not send.
+      const before = ctx.info.heartbeatDetails as { waMessageId?: string; raw?: unknown; at?: string } | undefined;
+      if (before?.waMessageId) {
+        await markSent(db, input.key, { waMessageId: before.waMessageId, at: before.at ?? new Date().toISOString(), raw: before.raw });
+        return { waMessageId: before.waMessageId };
+      }
+      const claim = await claimSend(db, {
+        key: input.key,
+        conversationId: input.conversationId,
+        workflowId: input.workflowId,
+        kind: input.kind,
+        request: { type: 'text', text: input.text },
+        sentBy: input.sentBy,
+      });
+      if (!claim.go) {
+        if (claim.status === 'sent') return { waMessageId: claim.waMessageId };
+        if (claim.status === 'failed') {
+          throw ApplicationFailure.create({ message: claim.error ?? 'the send failed', type: 'SendFailed', nonRetryable: true, details: [{ code: claim.errorCode }] });
+        }
+        throw ApplicationFailure.create({ message: claim.error ?? 'the outcome of this send is not known', type: SEND_UNKNOWN, nonRetryable: true });
+      }
+      if (!graph) {
+        await markFailed(db, input.key, { code: null, error: 'no WhatsApp Graph API is configured for this worker (WHATSAPP_ACCESS_TOKEN)' });
+        throw ApplicationFailure.nonRetryable('no WhatsApp Graph API is configured for this worker (WHATSAPP_ACCESS_TOKEN)', 'NotConfigured');
+      }
+      const to = { ...(input.to.waId ? { waId: input.to.waId } : {}), ...(input.to.userId ? { userId: input.to.userId } : {}) };
+      let sent: { waMessageId: string; raw: unknown };
+      try {
+        sent = await graph.sendText(input.phoneNumberId, to, input.text, { signal: ctx.cancellationSignal });
+      } catch (err) {
+        const failure = err instanceof ApplicationFailure ? err : undefined;
+        if (mayHaveLeft(err)) {
+          const why = `the WhatsApp request left and no answer came (${(err as Error).message}); it may or may not have reached the buyer`;
+          await markUnknown(db, input.key, why);
+          throw ApplicationFailure.create({ message: why, type: SEND_UNKNOWN, nonRetryable: true });
+        }
+        if (failure && !failure.nonRetryable) {
+          // Refused before Meta took it (a rate limit, an outage): the intent goes back to pending.
+          await releaseClaim(db, input.key, failure.message);
+        } else {
+          await markFailed(db, input.key, { code: graphFailureDetails(err)?.code ?? null, error: (err as Error).message });
+        }
+        throw err;
+      }
+      const at = new Date().toISOString();
+      // Kept with the attempt: if the record below fails, the retry records this wamid instead of sending again.
+      ctx.heartbeat({ waMessageId: sent.waMessageId, raw: sent.raw, at });
+      await markSent(db, input.key, { waMessageId: sent.waMessageId, at, raw: sent.raw });
+      return { waMessageId: sent.waMessageId };
+    },
+  };
+}

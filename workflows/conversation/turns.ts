@@ -1,0 +1,427 @@
+// The turn runner: everything that changes the conversation and awaits runs here, as a turn under
+// the workflow's one mutex (async-mutex, as in samples-typescript's safe-message-handlers). After
+// every await a turn re-reads the state: the generation tells whether a human acted meanwhile, and
+// a human action cancels the pending automated step (its CancellationScope) before it queues for
+// the lock. Humans beat automation; automation never sends where a person owns or paused it.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { Mutex } from 'async-mutex';
+import type { Activities } from '../../activities/index.js';
+import type { InboundMessageEvent } from '../../whatsapp/events.js';
+import { decideEscalation } from '../policy/escalation.js';
+import { decideRouting, slaDueAt } from '../policy/routing.js';
+import {
+  searchAttributes as SA,
+  type ActorArgs,
+  type ConversationSnapshot,
+  type ReassignArgs,
+  type SendReplyArgs,
+} from './contract.js';
+import { ConversationState, StateError, type HumanAction } from './state.js';
+import { describeConversation } from './summary.js';
+
+/** Database work: one combined local activity per workflow task, retried as long as it takes. */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Sends (through the outbox): retried with backoff on rate limits and outages, a few times (someone waits). */
+const remote = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
+});
+
+/** Events handed to one CRM write: keeps every activity's input far below Temporal's payload limit. */
+export const RECORD_BATCH_EVENTS = 200;
+export const RECORD_BATCH_BYTES = 256 * 1024;
+
+/** A value bounded before it reaches a search attribute (Temporal refuses long keywords: a failed task). */
+const keyword = (v: string) => (v.length > 256 ? v.slice(0, 256) : v);
+
+/** What the timeline's `action` entries show of the state before and after. */
+const actionView = (s: ConversationSnapshot) => ({ status: s.status, assignee: s.assignee, team: s.team, paused: s.paused, takenOverBy: s.takenOverBy });
+
+const nowIso = () => new Date(Date.now()).toISOString();
+
+/** Only ApplicationFailure may leave a handler: a state error becomes one the API maps to 409/422. */
+export function asFailure(err: unknown): never {
+  if (err instanceof StateError) throw ApplicationFailure.create({ message: err.message, type: err.type, nonRetryable: true });
+  if (err instanceof ApplicationFailure) throw err;
+  const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+  throw ApplicationFailure.create({ message: cause?.message ?? (err as Error).message, type: cause?.type ?? 'SendFailed', details: cause?.details ?? [], nonRetryable: true });
+}
+
+export interface TurnRunnerOptions {
+  workflowId: string;
+  runId: string;
+  phoneNumberId: string;
+  /** The time-skipping test server has no custom search attributes. */
+  searchAttributes: boolean;
+}
+
+export class TurnRunner {
+  private readonly mutex = new Mutex();
+  /** The automated step in flight (an acknowledgement): a human action cancels it. */
+  private automation: CancellationScope | null = null;
+  private readModelWritten: string | undefined;
+  private visible = new Map<string, string>();
+  /** A turn or an action changed something the main loop must look at (timers to re-arm). */
+  dirty = false;
+
+  constructor(
+    private readonly state: ConversationState,
+    private readonly opts: TurnRunnerOptions,
+    carried: boolean,
+  ) {
+    // What the run already shows: signalWithStart's attributes, or the previous run's (continue-as-new).
+    for (const p of workflowInfo().typedSearchAttributes?.getAll() ?? []) this.visible.set(p.key.name, JSON.stringify(p.value));
+    if (carried) this.readModelWritten = JSON.stringify(state.readModel());
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.mutex.runExclusive(fn);
+  }
+
+  get busy(): boolean {
+    return this.mutex.isLocked();
+  }
+
+  /** A human acts: every automated step started before is stale, the one in flight is cancelled. */
+  preempt(): void {
+    this.state.preempt();
+    this.automation?.cancel();
+  }
+
+  /** The read-model fields when they differ from what was last written (else nothing to write). */
+  private readModelChange(expected = this.state.readModel()): { fields?: typeof expected; mark: () => void } {
+    const key = JSON.stringify(expected);
+    if (key === this.readModelWritten) return { mark: () => {} };
+    return { fields: expected, mark: () => (this.readModelWritten = key) };
+  }
+
+  // --- turns of the main loop (called under the lock) ---
+
+  /** One bounded batch of queued events: recorded, deduped by the CRM's answer, added to the burst. */
+  async recordInbound(): Promise<void> {
+    const batch = this.state.peekPending(RECORD_BATCH_EVENTS, RECORD_BATCH_BYTES);
+    const msgs = batch.filter((e): e is InboundMessageEvent => e.kind === 'message');
+    if (msgs.length === 0) {
+      this.state.recorded(batch, { conversationId: null, contactId: null, newIds: [], classifications: {}, context: null, rules: null }, Date.now());
+      return;
+    }
+    const r = await local.ingest({
+      workflowId: this.opts.workflowId,
+      runId: this.opts.runId,
+      phoneNumberId: this.opts.phoneNumberId,
+      messages: msgs,
+      rulesVersion: this.state.rules?.version ?? null,
+    });
+    this.state.recorded(batch, r, Date.now());
+    this.dirty = true;
+  }
+
+  /** Placements signalled from outside (db/routing made them; the state only learns them). */
+  applyPlacements(): void {
+    if (this.state.applyPlacements() > 0) this.dirty = true;
+  }
+
+  /** Step 4, once per quiet burst: who answers, how urgent, by when; automation only acknowledges. */
+  async decide(): Promise<void> {
+    const generation = this.state.generation;
+    const burst = this.state.takeBurst();
+    const s = this.state.snapshot();
+    const rules = this.state.rules;
+    if (!s.conversationId || burst.length === 0 || !rules) return;
+    const now = nowIso();
+    const ctx = s.context;
+    const d = decideRouting({
+      burst: burst.map((b) => ({ classification: b.classification, at: b.at })),
+      now,
+      rules: rules.rules,
+      context: {
+        ownerAgentId: ctx?.contact.ownerAgentId ?? null,
+        dealOwnerAgentId: ctx?.deal?.ownerAgentId ?? null,
+        dealStage: ctx?.deal?.stage ?? null,
+        dealValue: ctx?.deal?.value ?? null,
+        language: ctx?.contact.language ?? null,
+        replyLatencyMedianSec: ctx?.replyLatency.medianSec ?? null,
+        earlierConversations: ctx?.history.earlierConversations ?? 0,
+      },
+      current: this.state.routingCurrent(),
+    });
+    const owned = !!s.takenOverBy;
+    const readModel = this.readModelChange({ ...this.state.readModel(), urgency: d.urgency });
+    const { placed } = await local.commitDecision({
+      conversationId: s.conversationId,
+      workflowId: this.opts.workflowId,
+      runId: this.opts.runId,
+      assign:
+        d.needsReply && d.team && !owned
+          ? { team: d.team, language: d.language, urgency: d.urgency, preferredAgentId: d.preferredAgentId, waitingSince: s.awaitingReplySince ?? burst[0]!.at }
+          : null,
+      optOut: d.optOut && s.contactId ? { contactId: s.contactId } : null,
+      record: {
+        key: `decision:${this.opts.workflowId}:${burst[0]!.waMessageId}`,
+        conversationId: s.conversationId,
+        kind: 'decision',
+        at: now,
+        payload: {
+          rulesVersion: rules.version,
+          messages: burst.map((b) => b.waMessageId),
+          intent: d.intent,
+          language: d.language,
+          urgency: d.urgency,
+          needsReply: d.needsReply,
+          optOut: d.optOut,
+          team: d.team,
+          assignee: s.assignee,
+          queued: false,
+          acknowledge: d.acknowledge,
+          slaKind: d.slaKind,
+          dueAt: d.dueAt,
+          reasons: d.reasons,
+        },
+      },
+      readModel: readModel.fields,
+    });
+    readModel.mark();
+    // A human acted while this turn decided: their action wins (no deadline armed, nothing sent).
+    const stale = this.state.generation !== generation;
+    this.state.applyDecision(d, placed, now, burst[0]!.at, { armSla: !stale });
+    this.dirty = true;
+    if (!d.acknowledge || !d.ackText || !this.state.automationMaySend(generation)) return;
+    // Re-checked right before sending; a human action from here on cancels the send.
+    const scope = new CancellationScope();
+    this.automation = scope;
+    try {
+      await scope.run(() =>
+        remote.send({
+          key: `ack:${this.opts.workflowId}:${burst[0]!.waMessageId}`,
+          kind: 'ack',
+          conversationId: s.conversationId!,
+          workflowId: this.opts.workflowId,
+          phoneNumberId: this.opts.phoneNumberId,
+          to: { waId: s.waId, userId: s.userId },
+          text: d.ackText!,
+          sentBy: 'automation',
+        }),
+      );
+      this.state.automatedReply(nowIso());
+    } catch (err) {
+      if (isCancellation(err)) return;
+      // An acknowledgement that cannot go out changes nothing else; it is recorded.
+      await local.recordEvent({
+        key: `ack_failed:${this.opts.workflowId}:${burst[0]!.waMessageId}`,
+        conversationId: s.conversationId,
+        kind: 'send_failed',
+        payload: { send: 'acknowledge', error: (err as Error).message, reasons: [`the acknowledgement was not sent: ${(err as Error).message}`] },
+      });
+    } finally {
+      this.automation = null;
+    }
+  }
+
+  /** No human answer by the deadline: the breach recorded, urgency raised, the conversation handed on. */
+  async escalate(): Promise<void> {
+    const s = this.state.snapshot();
+    if (!s.sla || !s.conversationId) return;
+    const generation = this.state.generation;
+    const now = nowIso();
+    const { candidates, rules } = await local.escalationContext({ team: s.team });
+    const e = decideEscalation({
+      urgency: s.urgency,
+      assignee: s.assignee,
+      team: s.team,
+      rules,
+      candidates,
+      language: s.language ?? null,
+      alreadyTried: this.state.triedAgents(),
+    });
+    const nextDue = new Date(slaDueAt(Date.now(), rules.sla[e.newUrgency].nextResponseSec, e.newUrgency, rules.businessHours)).toISOString();
+    const readModel = this.readModelChange({ ...this.state.readModel(), urgency: e.newUrgency });
+    const reassign = !!(e.target.agentId && s.team && !s.takenOverBy);
+    const { placed } = await local.commitEscalation({
+      conversationId: s.conversationId,
+      workflowId: this.opts.workflowId,
+      runId: this.opts.runId,
+      breach: {
+        key: `sla_breach:${this.opts.workflowId}:${s.sla.dueAt}`,
+        conversationId: s.conversationId,
+        kind: 'sla_breach',
+        at: now,
+        payload: { slaKind: s.sla.kind, dueAt: s.sla.dueAt, assignee: s.assignee, urgency: s.urgency, reasons: [`no human reply by ${s.sla.dueAt}`] },
+      },
+      assign: reassign
+        ? { team: s.team!, language: s.language ?? null, urgency: e.newUrgency, preferredAgentId: e.target.agentId!, excludeAgentIds: s.assignee ? [s.assignee] : [] }
+        : null,
+      escalation: {
+        key: `escalation:${this.opts.workflowId}:${s.sla.dueAt}`,
+        conversationId: s.conversationId,
+        kind: 'escalation',
+        at: now,
+        payload: {
+          from: s.assignee,
+          target: s.takenOverBy ? 'owner' : e.target.kind,
+          urgency: e.newUrgency,
+          nextDueAt: nextDue,
+          reasons: [...e.reasons, ...(s.takenOverBy ? [`owned by ${s.takenOverBy}: stays with them`] : [])],
+        },
+      },
+      readModel: readModel.fields,
+    });
+    readModel.mark();
+    // A person answered while this was written: the breach stands recorded, nothing more.
+    if (this.state.generation !== generation && !this.state.snapshot().sla) return;
+    this.state.escalated(e.newUrgency, placed, s.assignee, nextDue);
+    this.dirty = true;
+  }
+
+  // --- human actions (Updates): preempt, then a turn of their own ---
+
+  /**
+   * An agent's action. The handler preempts automation at once (before waiting for the lock), then
+   * re-validates against the state it finds, asks db/routing for the assignment part, records the
+   * timeline entry with the token's actor, and applies the answer.
+   */
+  action(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs, updateId: string): Promise<ConversationSnapshot> {
+    if (kind === 'pause' || kind === 'take_over' || kind === 'close' || kind === 'reassign' || kind === 'release') this.preempt();
+    return this.exclusive(async () => {
+      try {
+        this.revalidate(kind, args);
+      } catch (err) {
+        asFailure(err);
+      }
+      const s = this.state.snapshot();
+      const expected = { ...this.state.readModel(), ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false } : kind === 'close' ? { status: 'resolved' } : {}) };
+      const before = actionView(s);
+      const afterView = {
+        ...before,
+        ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false } : {}),
+        ...(kind === 'close' ? { status: 'resolved' as const, takenOverBy: null } : {}),
+        ...(kind === 'take_over' ? { takenOverBy: args.agentId! } : {}),
+        ...(kind === 'release' || kind === 'reassign' ? { takenOverBy: null } : {}),
+      };
+      const readModel = this.readModelChange(expected);
+      const r = await local.applyAction({
+        conversationId: s.conversationId!,
+        workflowId: this.opts.workflowId,
+        runId: this.opts.runId,
+        action: kind,
+        ...(args.agentId !== undefined ? { agentId: args.agentId } : {}),
+        ...(args.assignee !== undefined ? { assignee: args.assignee } : {}),
+        ...(args.team !== undefined ? { team: args.team } : {}),
+        placement: { language: s.language ?? null, urgency: s.urgency, waitingSince: s.awaitingReplySince ?? null },
+        record: {
+          key: `action:${this.opts.workflowId}:${updateId}`,
+          conversationId: s.conversationId!,
+          kind: 'action',
+          at: nowIso(),
+          payload: { action: kind, by: args.by ?? 'unknown', ...(args.reason ? { reason: args.reason } : {}), before, after: afterView },
+        },
+        readModel: readModel.fields,
+      });
+      if (!r.ok) throw ApplicationFailure.create({ message: r.reason, type: 'wrong_state', nonRetryable: true });
+      readModel.mark();
+      switch (kind) {
+        case 'pause':
+          this.state.pause();
+          break;
+        case 'resume':
+          this.state.resume();
+          break;
+        case 'take_over':
+          this.state.takeOver(args.agentId!, r.team);
+          break;
+        case 'release':
+          this.state.release();
+          break;
+        case 'reassign':
+          this.state.reassign({ assignee: r.assignee, team: r.team });
+          break;
+        case 'close':
+          this.state.close(Date.now());
+          break;
+      }
+      this.dirty = true;
+      this.sync();
+      return this.state.snapshot();
+    });
+  }
+
+  private revalidate(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs): void {
+    if (kind === 'pause') this.state.validatePause(args);
+    else if (kind === 'resume') this.state.validateResume(args);
+    else if (kind === 'take_over') this.state.validateTakeOver(args);
+    else if (kind === 'release') this.state.validateRelease(args);
+    else if (kind === 'reassign') this.state.validateReassign(args);
+    else this.state.validateClose(args);
+  }
+
+  /** An agent's reply: through the outbox under the update's key, then the response clock stops. */
+  reply(args: SendReplyArgs, updateId: string): Promise<{ waMessageId: string }> {
+    this.preempt();
+    return this.exclusive(async () => {
+      try {
+        this.state.validateReply(args);
+      } catch (err) {
+        asFailure(err);
+      }
+      const s = this.state.snapshot();
+      let sent: { waMessageId: string };
+      try {
+        sent = await remote.send({
+          key: `reply:${this.opts.workflowId}:${updateId}`,
+          kind: 'reply',
+          conversationId: s.conversationId!,
+          workflowId: this.opts.workflowId,
+          phoneNumberId: this.opts.phoneNumberId,
+          to: { waId: s.waId, userId: s.userId },
+          text: args.text,
+          sentBy: args.by ?? 'agent',
+        });
+      } catch (err) {
+        asFailure(err);
+      }
+      this.state.humanReplied(nowIso());
+      this.dirty = true;
+      this.sync();
+      return sent!;
+    });
+  }
+
+  // --- visibility ---
+
+  /** Search attributes (one upsert of what changed, at most one per turn) and the readable summary. */
+  sync(): void {
+    const s = this.state.snapshot();
+    if (this.opts.searchAttributes) {
+      const wanted: SearchAttributeUpdatePair[] = [
+        ...(s.contactId ? [{ key: SA.ContactId, value: keyword(s.contactId) }] : []),
+        ...(s.waId ? [{ key: SA.WaId, value: keyword(s.waId) }] : []),
+        { key: SA.ConversationStatus, value: s.status },
+        { key: SA.Urgency, value: s.urgency },
+        { key: SA.Paused, value: s.paused },
+        { key: SA.Assignee, value: keyword(s.assignee ?? 'unassigned') },
+        ...(s.lastInboundAt ? [{ key: SA.LastInboundAt, value: new Date(s.lastInboundAt) }] : []),
+      ] as SearchAttributeUpdatePair[];
+      const changed = wanted.filter((p) => this.visible.get(p.key.name) !== JSON.stringify(p.value));
+      if (changed.length > 0) {
+        upsertSearchAttributes(changed);
+        for (const p of changed) this.visible.set(p.key.name, JSON.stringify(p.value));
+      }
+    }
+    setCurrentDetails(describeConversation(s));
+  }
+}
