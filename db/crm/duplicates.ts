@@ -12,8 +12,8 @@ import {
   SIMILAR_NAME_THRESHOLD,
   similarNameScore,
   type DuplicateReason,
-} from '../../workflows/policy/duplicates.js';
-import { phoneVariants } from '../../workflows/policy/phone.js';
+} from '../../domain/duplicates.js';
+import { phoneVariants } from '../../domain/phone.js';
 import { invalid } from './errors.js';
 import { isUuid, type Page } from './paging.js';
 

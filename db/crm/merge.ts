@@ -14,7 +14,7 @@ import {
   interactionEvents,
   messages,
 } from '../schema.js';
-import { orderedPair } from '../../workflows/policy/duplicates.js';
+import { orderedPair } from '../../domain/duplicates.js';
 import { liveContactId, type ContactRow } from './contacts.js';
 import { CrmError, invalid } from './errors.js';
 import { isUuid } from './paging.js';

@@ -12,7 +12,7 @@ import {
   similarNames,
   similarNameScore,
   trigramDice,
-} from '../../workflows/policy/duplicates.js';
+} from '../../domain/duplicates.js';
 import { dedupeKeys } from '../../db/crm/duplicates.js';
 
 describe('string similarity', () => {

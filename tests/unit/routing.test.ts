@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Classification, Intent, Urgency } from '../../workflows/policy/classify/types.js';
-import { DEFAULT_RULES, type RulesDocument } from '../../workflows/policy/rules.js';
+import { DEFAULT_RULES, type RulesDocument } from '../../domain/rules.js';
 import { decideRouting, type RoutingInput } from '../../workflows/policy/routing.js';
 
 // Riyadh is UTC+3. 2026-04-01 Wednesday, 2026-04-02 Thursday, 2026-04-05 Sunday.

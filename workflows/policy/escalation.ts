@@ -6,7 +6,7 @@
 // assignee, not already tried). Else it stays in the team's queue.
 import type { Urgency } from './classify/types.js';
 import { URGENCIES } from './classify/types.js';
-import type { RulesDocument } from './rules.js';
+import type { RulesDocument } from '../../domain/rules.js';
 import { speaks } from './routing.js';
 
 export interface EscalationCandidate {

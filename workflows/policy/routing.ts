@@ -24,7 +24,7 @@
 import type { Classification, Intent, Urgency } from './classify/types.js';
 import { URGENCIES } from './classify/types.js';
 import { addBusinessSeconds, describeEta, isOpen, nextOpening } from './business-hours.js';
-import type { RulesDocument, TeamRule } from './rules.js';
+import type { RulesDocument, TeamRule } from '../../domain/rules.js';
 
 export interface RoutingInput {
   /** The inbound messages of this turn, oldest first. */

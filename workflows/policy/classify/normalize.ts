@@ -13,7 +13,7 @@
 //  - `squeezeRepeats` collapses runs of one letter, for comparing single words in sets
 //    (language stopwords, whole-message keywords).
 
-import { normalizeDigits } from '../phone.js';
+import { normalizeDigits } from '../../../domain/phone.js';
 
 // Arabic diacritics (harakat, tanwin, shadda, sukun, dagger alef, Quranic marks) and tatweel.
 const ARABIC_MARKS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]/g;

@@ -8,7 +8,7 @@
 //     `automation.texts`: the default texts (when given, both `ack` and `afterHours` need 'en' and 'ar')
 // Unknown top-level keys (e.g. `version` echoed back from GET /rules) are dropped, not rejected.
 // Ranges of a day are returned sorted by start.
-import { INTENTS } from './classify/types.js';
+import { INTENTS } from '../workflows/policy/classify/types.js';
 
 export type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 export const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
