@@ -15,25 +15,11 @@
 //    end up sharing an alternate (that would link two different people).
 
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { normalizeDigits } from './normalize.js';
 
 export type TypedPhoneResult =
   | { ok: true; e164: string; country: string | null }
   | { ok: false; reason: 'country_required' | 'invalid'; message: string };
-
-// ---------------------------------------------------------------------------------------------
-// Digits
-
-const ARABIC_INDIC_ZERO = 0x0660; // ٠ … ٩  (U+0660–U+0669)
-const EASTERN_ARABIC_INDIC_ZERO = 0x06f0; // ۰ … ۹  (U+06F0–U+06F9, Persian/Urdu)
-
-/** Replaces Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits with ASCII 0-9; everything else is left alone. */
-export function normalizeDigits(s: string): string {
-  return s.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    const base = code >= EASTERN_ARABIC_INDIC_ZERO ? EASTERN_ARABIC_INDIC_ZERO : ARABIC_INDIC_ZERO;
-    return String.fromCharCode(0x30 + code - base);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Country-specific rules. All take and return country-code-first digit strings (wa_id style).

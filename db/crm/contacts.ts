@@ -3,7 +3,8 @@
 import { and, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, companies, contactIdentities, contacts } from '../schema.js';
-import { defaultLanguageForCountry, defaultTimezoneForCountry, normalizeDigits } from '../../domain/phone.js';
+import { normalizeDigits } from '../../domain/normalize.js';
+import { defaultLanguageForCountry, defaultTimezoneForCountry } from '../../domain/phone.js';
 import { checkCountry, checkEmail, checkLanguage, checkName, checkPhone, checkTimezone } from './contact-input.js';
 import { contactsWithEmail, contactsWithPhone, dedupeKeys, flagDuplicates, lockDedupeKeys } from './duplicates.js';
 import { CrmError, invalid } from './errors.js';

@@ -10,7 +10,6 @@ import type { Classification, ClassifyInput, MessageClassifier } from './types.j
 export type { Classification, ClassifyInput, Intent, MessageClassifier, Urgency } from './types.js';
 export { INTENTS, URGENCIES } from './types.js';
 export { detectLanguage } from './language.js';
-export { normalizeArabic, normalizeForMatch, squeezeRepeats } from './normalize.js';
 export { detectOptOut } from './optout.js';
 
 /** Classifies one inbound message with the built-in rules. */

@@ -9,7 +9,7 @@ import {
   SUPPORT_RETURN, SUPPORT_TECH, SUPPORT_WHERE, TIME_EXCLUSIONS, TIME_TODAY,
   URGENT_EXPLICIT, URGENT_LEGAL, URGENT_MONEY, URGENT_SAFETY, findSpans, firstMatch, matches, stripGroup, type TermGroup,
 } from './lexicon.js';
-import { countEmoji, hasEmoji, normalizeForMatch, tokens } from './normalize.js';
+import { countEmoji, hasEmoji, normalizeForMatch, tokens } from '../../../domain/normalize.js';
 import { detectOptOut } from './optout.js';
 import type { Classification, ClassifyInput, Intent, Urgency } from './types.js';
 
