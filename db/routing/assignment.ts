@@ -7,13 +7,14 @@
 import { and, asc, eq, inArray, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, conversations, teamQueue } from '../schema.js';
+import type { Urgency } from '../../domain/vocabulary.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Exec = Db | Tx;
 
-export type UrgencyLevel = 'low' | 'normal' | 'high' | 'urgent';
-export const URGENCY_RANK: Record<UrgencyLevel, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
-export const urgencyRank = (u: string | null | undefined): number => URGENCY_RANK[u as UrgencyLevel] ?? URGENCY_RANK.normal;
+/** The queue's order (stored in team_queue.urgency_rank): most urgent first. */
+export const URGENCY_RANK: Record<Urgency, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+export const urgencyRank = (u: string | null | undefined): number => URGENCY_RANK[u as Urgency] ?? URGENCY_RANK.normal;
 
 export interface AssignInput {
   conversationId: string;

@@ -6,15 +6,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  INTENTS,
-  URGENCIES,
   classifyMessage,
   detectLanguage,
   detectOptOut,
   ruleBasedClassifier,
   type Classification,
-  type Intent,
 } from '../../workflows/policy/classify/index.js';
+import { INTENTS, URGENCIES, type Intent } from '../../domain/vocabulary.js';
 import { normalizeArabic, normalizeForMatch, squeezeRepeats } from '../../domain/normalize.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

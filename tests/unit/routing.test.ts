@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Classification, Intent, Urgency } from '../../workflows/policy/classify/types.js';
+import type { Classification } from '../../workflows/policy/classify/types.js';
+import type { Intent, Urgency } from '../../domain/vocabulary.js';
 import { DEFAULT_RULES, type RulesDocument } from '../../domain/rules.js';
 import { decideRouting, type RoutingInput } from '../../workflows/policy/routing.js';
 

@@ -3,11 +3,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ConversationContext } from '../../activities/context.js';
 import type { InboundEvent } from '../../whatsapp/events.js';
+import type { ConversationStatus, Urgency } from '../../domain/vocabulary.js';
 
 export const WORKFLOW_TYPE = 'conversation';
-
-export type ConversationStatus = 'open' | 'waiting' | 'snoozed' | 'resolved';
-export type Urgency = 'low' | 'normal' | 'high' | 'urgent';
 
 export interface ConversationSnapshot {
   workflowId: string;

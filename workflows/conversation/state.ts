@@ -3,14 +3,8 @@ import type { InboundEvent } from '../../whatsapp/events.js';
 import type { ConversationContext } from '../../activities/context.js';
 import type { Classification } from '../policy/classify/types.js';
 import type { RoutingDecision } from '../policy/routing.js';
-import type {
-  ActorArgs,
-  CarriedState,
-  ConversationSnapshot,
-  ConversationStatus,
-  ReassignArgs,
-  Urgency,
-} from './messages.js';
+import type { ConversationStatus, Urgency } from '../../domain/vocabulary.js';
+import type { ActorArgs, CarriedState, ConversationSnapshot, ReassignArgs } from './messages.js';
 
 /** How many message ids to remember for dedupe (carried across continue-as-new). */
 export const SEEN_IDS_LIMIT = 2000;

@@ -7,8 +7,7 @@
 import { classifyRuleBased } from './rules.js';
 import type { Classification, ClassifyInput, MessageClassifier } from './types.js';
 
-export type { Classification, ClassifyInput, Intent, MessageClassifier, Urgency } from './types.js';
-export { INTENTS, URGENCIES } from './types.js';
+export type { Classification, ClassifyInput, MessageClassifier } from './types.js';
 export { detectLanguage } from './language.js';
 export { detectOptOut } from './optout.js';
 
