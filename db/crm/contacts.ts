@@ -9,7 +9,8 @@ import { checkCountry, checkEmail, checkLanguage, checkName, checkPhone, checkTi
 import { contactsWithEmail, contactsWithPhone, dedupeKeys, flagDuplicates, lockDedupeKeys } from './duplicates.js';
 import { CrmError, invalid } from './errors.js';
 import { addTypedIdentity, identitiesOf, removeTypedIdentity, type IdentityView } from './identities.js';
-import { afterCursor, containsPattern, decodeCursor, isUuid, newestFirst, toPage, type Page } from './paging.js';
+import { isUuid } from '../../domain/ids.js';
+import { afterCursor, containsPattern, newestFirst, readCursor, toPage, type Page } from './paging.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -242,7 +243,7 @@ export interface ContactFilter {
 
 /** Live contacts, newest first, keyset-paged. */
 export async function listContacts(db: Db, filter: ContactFilter, page: { limit: number; cursor?: string }): Promise<Page<ContactView>> {
-  const cursor = decodeCursor(page.cursor);
+  const cursor = readCursor(page.cursor);
   const where: (SQL | undefined)[] = [isNull(contacts.mergedInto)];
   const none = { data: [], nextCursor: null };
   if (filter.companyId !== undefined) {

@@ -7,6 +7,7 @@
 import { and, asc, eq, inArray, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, conversations, teamQueue } from '../schema.js';
+import { isUuid } from '../../domain/ids.js';
 import type { Urgency } from '../../domain/vocabulary.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -60,9 +61,6 @@ interface AgentRow {
 interface Candidate extends AgentRow {
   load: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
 
 /** The primary subtag, lower-cased; null when any language will do. */
 export function primaryLanguage(tag: string | null | undefined): string | null {
