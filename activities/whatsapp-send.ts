@@ -1,10 +1,24 @@
-// Sends through the Graph API and records what was accepted. Graph errors arrive as typed
-// ApplicationFailures (whatsapp/graph-errors.ts): retryable ones are retried by Temporal with
-// backoff, non-retryable ones (131047 outside the window, 131026 undeliverable, ...) reach the
-// workflow with their code so it can take another path.
+// Sends through the Graph API and records what was accepted. Graph errors arrive as plain
+// GraphErrors (whatsapp/graph-errors.ts) and leave as ApplicationFailures of the same `type`:
+// retryable ones are retried by Temporal with backoff (Meta's Retry-After as the next delay),
+// non-retryable ones (131047 outside the window, 131026 undeliverable, ...) reach the workflow with
+// their code in `details[0]` so it can take another path.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { GraphClient } from '../whatsapp/graph-client.js';
+import { GraphError } from '../whatsapp/graph-errors.js';
 import type { createCrmRecordActivities } from './crm-records.js';
+
+/** The Temporal failure for a Graph error: same type and message, the details as `details[0]`. */
+export function graphFailure(err: GraphError): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: err.message,
+    type: err.type,
+    nonRetryable: !err.retryable,
+    details: [err.details],
+    ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+    ...(err.cause instanceof Error ? { cause: err.cause } : {}),
+  });
+}
 
 export interface SendTextInput {
   conversationId: string;
@@ -24,10 +38,11 @@ export function createWhatsAppSendActivities(graph: GraphClient | undefined, crm
       }
       const to = { ...(input.to.waId ? { waId: input.to.waId } : {}), ...(input.to.userId ? { userId: input.to.userId } : {}) };
       const signal = Context.current().cancellationSignal;
-      const sent = await graph.sendText(input.phoneNumberId, to, input.text, {
-        ...(input.replyTo ? { replyTo: input.replyTo } : {}),
-        signal,
-      });
+      const sent = await graph
+        .sendText(input.phoneNumberId, to, input.text, { ...(input.replyTo ? { replyTo: input.replyTo } : {}), signal })
+        .catch((err: unknown) => {
+          throw err instanceof GraphError ? graphFailure(err) : err;
+        });
       await crm.recordOutbound({
         conversationId: input.conversationId,
         waMessageId: sent.waMessageId,
