@@ -1,7 +1,7 @@
 // Phone identity: turning what people type and what WhatsApp sends into one comparable key.
 //
 // Pure and deterministic (no I/O, clocks or randomness; no `node:` imports) so that workflow
-// code can bundle it. The only dependency is libphonenumber-js with its `max` metadata: `min`
+// code can bundle it. The only library is libphonenumber-js with its `max` metadata: `min`
 // only checks a country's overall number pattern, so it calls an obsolete 8-digit Brazilian
 // mobile (+55 11 8765-4321) "valid" and cannot tell us that it needs its 9th digit back.
 //
