@@ -18,7 +18,7 @@ import { conversations } from '../db/schema.js';
 import type { InboundMessageEvent } from '../whatsapp/events.js';
 import type { Classification, MessageClassifier } from '../workflows/policy/classify/index.js';
 import { ruleBasedClassifier } from '../workflows/policy/classify/index.js';
-import type { RulesDocument } from '../workflows/policy/rules.js';
+import type { RulesDocument } from '../domain/rules.js';
 import { createContextActivities, type ConversationContext } from './context.js';
 import { createCrmRecordActivities, type ConversationFields, type RecordEventInput } from './crm-records.js';
 import { notifyPlacements } from './placements.js';

@@ -14,7 +14,7 @@ import {
   defaultTimezoneForCountry,
   phoneVariants,
   waIdToE164,
-} from '../workflows/policy/phone.js';
+} from '../domain/phone.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 

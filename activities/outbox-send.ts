@@ -7,7 +7,22 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { claimSend, markFailed, markSent, markUnknown, releaseClaim } from '../db/outbox.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
-import { graphFailureDetails } from '../whatsapp/graph-errors.js';
+import { GraphError } from '../whatsapp/graph-errors.js';
+
+/**
+ * A Graph failure as the workflow and the API see it: the same `type` (OutsideCustomerServiceWindow,
+ * InvalidParameter, WhatsAppRetryable...), retryable or not, Meta's `Retry-After` as the next delay.
+ */
+export function graphFailure(err: GraphError): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: err.message,
+    type: err.type,
+    nonRetryable: !err.retryable,
+    details: [err.details],
+    ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+    ...(err.cause instanceof Error ? { cause: err.cause } : {}),
+  });
+}
 
 export interface SendInput {
   /** Deterministic: workflow id + turn (a reply's update id, an acknowledgement's first message...). */
@@ -25,12 +40,13 @@ export interface SendInput {
 export const SEND_UNKNOWN = 'SendOutcomeUnknown';
 
 /** Whether a failed Graph call may have reached Meta: a timeout, or the connection lost after the request left. */
-function mayHaveLeft(err: unknown): boolean {
-  const d = graphFailureDetails(err);
-  if (d?.reason === 'timeout') return true;
-  if (d?.reason !== 'network') return false;
+export function mayHaveLeft(err: unknown): boolean {
+  if (!(err instanceof GraphError)) return false;
+  if (err.details.reason === 'timeout') return true;
+  if (err.details.reason !== 'network') return false;
   // Refused or unresolvable: nothing left this machine.
-  const text = String((err as Error)?.cause ?? '') + String((err as Error)?.message ?? '');
+  const cause = err.cause as (Error & { cause?: unknown; code?: string }) | undefined;
+  const text = `${err.message} ${cause?.message ?? ''} ${String((cause?.cause as { code?: string })?.code ?? cause?.code ?? '')}`;
   return !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/.test(text);
 }
 
@@ -68,19 +84,24 @@ export function createOutboxSendActivities(db: Db, graph: GraphClient | undefine
       try {
         sent = await graph.sendText(input.phoneNumberId, to, input.text, { signal: ctx.cancellationSignal });
       } catch (err) {
-        const failure = err instanceof ApplicationFailure ? err : undefined;
         if (mayHaveLeft(err)) {
           const why = `the WhatsApp request left and no answer came (${(err as Error).message}); it may or may not have reached the buyer`;
           await markUnknown(db, input.key, why);
           throw ApplicationFailure.create({ message: why, type: SEND_UNKNOWN, nonRetryable: true });
         }
-        if (failure && !failure.nonRetryable) {
-          // Refused before Meta took it (a rate limit, an outage): the intent goes back to pending.
-          await releaseClaim(db, input.key, failure.message);
-        } else {
-          await markFailed(db, input.key, { code: graphFailureDetails(err)?.code ?? null, error: (err as Error).message });
+        if (!(err instanceof GraphError)) {
+          // Stopped from here (a person acted and the send was cancelled) while the request may have
+          // been on its way: honest about it, never retried blindly.
+          await markUnknown(db, input.key, `the send was stopped while it may have been on its way (${(err as Error).message})`);
+          throw err;
         }
-        throw err;
+        if (err.retryable) {
+          // Refused before Meta took it (a rate limit, an outage): the intent goes back to pending.
+          await releaseClaim(db, input.key, err.message);
+        } else {
+          await markFailed(db, input.key, { code: err.code, error: err.message });
+        }
+        throw graphFailure(err);
       }
       const at = new Date().toISOString();
       // Kept with the attempt: if the record below fails, the retry records this wamid instead of sending again.

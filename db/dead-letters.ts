@@ -3,7 +3,8 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { cleanJson, cleanText } from '../domain/text.js';
 import type { Db } from './client.js';
-import { encodeCursor, type Cursor, type Page } from './crm/paging.js';
+import { encodeCursor, type Cursor } from '../domain/ids.js';
+import type { Page } from './crm/paging.js';
 import { deadLetters } from './schema.js';
 
 /** SQLSTATE of an error from postgres.js or PGlite, also when drizzle wraps it. */

@@ -17,7 +17,7 @@ import {
   type StatusEvent,
 } from '../whatsapp/events.js';
 import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
-import { phoneVariants } from '../workflows/policy/phone.js';
+import { phoneVariants } from '../domain/phone.js';
 
 export class TemporalUnavailableError extends Error {
   constructor(cause: unknown) {

@@ -1,10 +1,9 @@
 // Outbound WhatsApp: the Cloud API `/{phone_number_id}/messages` endpoint. Text, templates,
 // interactive buttons and lists, mark-as-read. Inputs are checked against Meta's limits before any
 // HTTP call (a bad message fails for good, never retried); Graph errors, network errors and timeouts
-// become typed ApplicationFailures (graph-errors.ts) so activities can throw them as they are.
-// No storage, no Temporal beyond @temporalio/common. Uses the global fetch.
-import { invalidInput, networkFailure, toFailure, GraphFailureType } from './graph-errors.js';
-import { ApplicationFailure } from '@temporalio/common';
+// become typed GraphErrors (graph-errors.ts), which the send activity maps to Temporal failures.
+// No storage, no Temporal. Uses the global fetch.
+import { GraphError, GraphFailureType, invalidInput, networkError, toGraphError } from './graph-errors.js';
 
 /** A wa_id / phone number (digits, `+` allowed), a business-scoped user id (`US.1349...`), or both. */
 export type Recipient = string | { waId?: string; userId?: string };
@@ -514,10 +513,10 @@ export class GraphClient {
     const id = msg && typeof msg.id === 'string' && msg.id ? msg.id : undefined;
     if (!id) {
       // The request may have gone through: never retry blindly into a duplicate message.
-      throw ApplicationFailure.nonRetryable('WhatsApp answered 200 without messages[0].id', GraphFailureType.NonRetryable, {
-        code: null,
-        httpStatus: 200,
-        details: JSON.stringify(raw)?.slice(0, 500),
+      throw new GraphError('WhatsApp answered 200 without messages[0].id', {
+        type: GraphFailureType.NonRetryable,
+        retryable: false,
+        details: { code: null, httpStatus: 200, details: JSON.stringify(raw)?.slice(0, 500) },
       });
     }
     const contact = isObj(raw) && Array.isArray(raw.contacts) && isObj(raw.contacts[0]) ? raw.contacts[0] : undefined;
@@ -541,7 +540,7 @@ export class GraphClient {
     } catch (err) {
       if (callerSignal?.aborted) throw callerSignal.reason ?? err;
       const timedOut = timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
-      throw networkFailure(err, timedOut ? 'timeout' : 'network', url);
+      throw networkError(err, timedOut ? 'timeout' : 'network', url);
     }
     let body: unknown = text;
     try {
@@ -549,7 +548,7 @@ export class GraphClient {
     } catch {
       // keep the text for the error message
     }
-    if (!res.ok) throw toFailure(res.status, body, { headers: res.headers });
+    if (!res.ok) throw toGraphError(res.status, body, { headers: res.headers });
     return body;
   }
 }

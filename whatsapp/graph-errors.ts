@@ -1,10 +1,9 @@
-// Graph API errors -> typed failures. A send either gets retried with backoff (rate limits, Meta's
+// Graph API errors -> typed errors. A send either may be retried with backoff (rate limits, Meta's
 // transient errors, 5xx, network trouble, timeouts) or fails for good with a `type` the workflow can
 // act on (outside the 24 h window -> send a template instead; opted out -> stop; bad template -> alert).
 // Codes and HTTP statuses from Meta's Cloud API error-code reference.
-// Pure apart from building ApplicationFailure: no Node imports, safe in workflow code (for the type
-// names) as well as in activities.
-import { ApplicationFailure } from '@temporalio/common';
+// Pure: no Node imports, no Temporal. The send activity turns a GraphError into the ApplicationFailure
+// Temporal retries or hands to the workflow (activities/whatsapp-send.ts).
 
 /** Failure `type`s. Retryable ones are all `WhatsAppRetryable`; `reason` in the details says why. */
 export const GraphFailureType = {
@@ -49,7 +48,7 @@ export interface GraphErrorClass {
   reason?: RetryReason;
 }
 
-/** What a failure carries as its single detail (`failure.details[0]`). */
+/** What a failure carries: `GraphError.details`, and `details[0]` of the ApplicationFailure made from it. */
 export interface GraphFailureDetails {
   code: number | null;
   subcode?: number;
@@ -280,8 +279,29 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   return Math.min(Math.max(0, at - now), MAX_RETRY_DELAY_MS);
 }
 
-/** The ApplicationFailure for a classified error. `retryAfterMs` becomes `nextRetryDelay` (retryables only). */
-export function failureFromClass(c: GraphErrorClass, opts: { retryAfterMs?: number; cause?: Error } = {}): ApplicationFailure {
+/** A failed Graph API call: a plain error with the failure `type` and whether a retry may help. */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+  readonly type: string;
+  readonly retryable: boolean;
+  /** Graph `error.code`, null when the answer carried none (HTTP-level, network, client-side). */
+  readonly code: number | null;
+  readonly details: GraphFailureDetails;
+  /** How long Meta asked to wait before the next try (retryables only). */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, f: { type: string; retryable: boolean; details: GraphFailureDetails; cause?: Error }) {
+    super(message, f.cause ? { cause: f.cause } : undefined);
+    this.type = f.type;
+    this.retryable = f.retryable;
+    this.code = f.details.code;
+    this.details = f.details;
+    this.retryAfterMs = f.retryable ? f.details.retryAfterMs : undefined;
+  }
+}
+
+/** The error for a classified answer; `retryAfterMs` is kept for retryables only. */
+export function errorFromClass(c: GraphErrorClass, opts: { retryAfterMs?: number; cause?: Error } = {}): GraphError {
   const details: GraphFailureDetails = { code: c.code, httpStatus: c.httpStatus };
   if (c.subcode !== undefined) details.subcode = c.subcode;
   if (c.title !== undefined) details.title = c.title;
@@ -290,37 +310,30 @@ export function failureFromClass(c: GraphErrorClass, opts: { retryAfterMs?: numb
   if (c.reason !== undefined) details.reason = c.reason;
   const retryAfterMs = c.retryable ? opts.retryAfterMs : undefined;
   if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
-  return ApplicationFailure.create({
-    message: c.message,
-    type: c.type,
-    nonRetryable: !c.retryable,
-    details: [details],
-    ...(retryAfterMs !== undefined ? { nextRetryDelay: retryAfterMs } : {}),
-    ...(opts.cause ? { cause: opts.cause } : {}),
-  });
+  return new GraphError(c.message, { type: c.type, retryable: c.retryable, details, ...(opts.cause ? { cause: opts.cause } : {}) });
 }
 
 /**
- * The ApplicationFailure for a Graph error answer: retryable (type `WhatsAppRetryable`, with
- * `nextRetryDelay` from `Retry-After` when given) or non-retryable with a specific type.
+ * The error for a Graph error answer: retryable (type `WhatsAppRetryable`, with `retryAfterMs` from
+ * `Retry-After` when given) or non-retryable with a specific type.
  */
-export function toFailure(
+export function toGraphError(
   httpStatus: number | null,
   body: unknown,
   opts: { headers?: Parameters<typeof retryDelayFromHeaders>[0]; retryAfter?: string | null; now?: number } = {},
-): ApplicationFailure {
+): GraphError {
   const c = classifyGraphError(httpStatus, body);
   const now = opts.now ?? Date.now();
   const retryAfterMs = opts.retryAfter !== undefined ? parseRetryAfter(opts.retryAfter, now) : retryDelayFromHeaders(opts.headers, now);
-  return failureFromClass(c, retryAfterMs !== undefined ? { retryAfterMs } : {});
+  return errorFromClass(c, retryAfterMs !== undefined ? { retryAfterMs } : {});
 }
 
 /** A network error or timeout on the way to the Graph API: always retryable. */
-export function networkFailure(err: unknown, what: 'network' | 'timeout', url?: string): ApplicationFailure {
+export function networkError(err: unknown, what: 'network' | 'timeout', url?: string): GraphError {
   const cause = err instanceof Error ? err : undefined;
   const inner = cause && cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
   const text = what === 'timeout' ? 'timed out' : `failed (${cause?.message ?? String(err)}${inner})`;
-  return failureFromClass(
+  return errorFromClass(
     {
       retryable: true,
       code: null,
@@ -334,19 +347,22 @@ export function networkFailure(err: unknown, what: 'network' | 'timeout', url?: 
 }
 
 /** Client-side validation failure, raised before any HTTP call. */
-export function invalidInput(problems: string[]): ApplicationFailure {
+export function invalidInput(problems: string[]): GraphError {
   const details: GraphFailureDetails = { code: null, httpStatus: null, title: 'Invalid input', problems };
-  return ApplicationFailure.nonRetryable(`WhatsApp message rejected before sending: ${problems.join('; ')}`, T.InvalidParameter, details);
+  return new GraphError(`WhatsApp message rejected before sending: ${problems.join('; ')}`, { type: T.InvalidParameter, retryable: false, details });
 }
 
-/** The details a Graph failure carries (also after it crossed Temporal as an activity failure's cause). */
+/**
+ * The details of a Graph failure: a GraphError's, or `details[0]` of the ApplicationFailure the send
+ * activity made from one (also after it crossed Temporal as an activity failure's cause).
+ */
 export function graphFailureDetails(err: unknown): GraphFailureDetails | undefined {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
-    if (e instanceof ApplicationFailure) {
-      const d = e.details?.[0];
-      if (isObj(d) && 'code' in d && 'httpStatus' in d) return d as unknown as GraphFailureDetails;
-    }
+    if (e instanceof GraphError) return e.details;
+    const list = (e as { details?: unknown }).details;
+    const d = Array.isArray(list) ? list[0] : undefined;
+    if (isObj(d) && 'code' in d && 'httpStatus' in d) return d as unknown as GraphFailureDetails;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, apiTokens } from '../schema.js';
+import { isUuid } from '../../domain/ids.js';
 
 export type TokenRole = 'admin' | 'agent';
 
@@ -26,7 +27,6 @@ export interface ActiveToken {
 
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const view = (r: typeof apiTokens.$inferSelect): TokenView => ({
   id: r.id,
@@ -46,7 +46,7 @@ export async function createToken(
 ): Promise<TokenView & { token: string }> {
   const agentId = input.role === 'agent' ? (input.agentId ?? null) : null;
   if (input.role === 'agent') {
-    const found = agentId && UUID.test(agentId) ? await db.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)) : [];
+    const found = isUuid(agentId) ? await db.select({ id: agents.id }).from(agents).where(eq(agents.id, agentId)) : [];
     if (found.length === 0) throw new UnknownAgentError(`no agent ${agentId ?? '(none given)'}`);
   }
   const token = `tl_${randomBytes(32).toString('base64url')}`;
@@ -65,7 +65,7 @@ export async function listTokens(db: Db): Promise<TokenView[]> {
 
 /** Revoked at once: the next request with it is refused. Revoking twice changes nothing. */
 export async function revokeToken(db: Db, id: string): Promise<'revoked' | 'already_revoked' | 'not_found'> {
-  if (!UUID.test(id)) return 'not_found';
+  if (!isUuid(id)) return 'not_found';
   const [row] = await db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, id));
   if (!row) return 'not_found';
   if (row.revokedAt) return 'already_revoked';

@@ -4,7 +4,8 @@ import type { Db } from '../client.js';
 import { companies } from '../schema.js';
 import { checkAgentRef } from './contacts.js';
 import { CrmError, invalid } from './errors.js';
-import { afterCursor, containsPattern, decodeCursor, isUuid, newestFirst, toPage, type Page } from './paging.js';
+import { isUuid } from '../../domain/ids.js';
+import { afterCursor, containsPattern, newestFirst, readCursor, toPage, type Page } from './paging.js';
 
 export type CompanyRow = typeof companies.$inferSelect;
 
@@ -81,7 +82,7 @@ export async function listCompanies(
   filter: { q?: string; ownerAgentId?: string; domain?: string },
   page: { limit: number; cursor?: string },
 ): Promise<Page<CompanyView>> {
-  const cursor = decodeCursor(page.cursor);
+  const cursor = readCursor(page.cursor);
   const where: (SQL | undefined)[] = [];
   if (filter.ownerAgentId !== undefined) {
     if (!isUuid(filter.ownerAgentId)) return { data: [], nextCursor: null };

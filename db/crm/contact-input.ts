@@ -1,8 +1,8 @@
 // What a person types into a contact, checked and normalised: phone to E.164, country, e-mail,
 // timezone, language. Pure: no database. Failures name the field at fault.
 import { isSupportedCountry } from 'libphonenumber-js/max';
-import { normalizeEmail } from '../../workflows/policy/duplicates.js';
-import { parseTypedPhone } from '../../workflows/policy/phone.js';
+import { normalizeEmail } from '../../domain/duplicates.js';
+import { parseTypedPhone } from '../../domain/phone.js';
 import { invalid } from './errors.js';
 
 const blank = (s: string | null | undefined): s is null | undefined | '' => s === null || s === undefined || s.trim() === '';

@@ -3,12 +3,14 @@
 import { and, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, companies, contactIdentities, contacts } from '../schema.js';
-import { defaultLanguageForCountry, defaultTimezoneForCountry, normalizeDigits } from '../../workflows/policy/phone.js';
+import { normalizeDigits } from '../../domain/normalize.js';
+import { defaultLanguageForCountry, defaultTimezoneForCountry } from '../../domain/phone.js';
 import { checkCountry, checkEmail, checkLanguage, checkName, checkPhone, checkTimezone } from './contact-input.js';
 import { contactsWithEmail, contactsWithPhone, dedupeKeys, flagDuplicates, lockDedupeKeys } from './duplicates.js';
 import { CrmError, invalid } from './errors.js';
 import { addTypedIdentity, identitiesOf, removeTypedIdentity, type IdentityView } from './identities.js';
-import { afterCursor, containsPattern, decodeCursor, isUuid, newestFirst, toPage, type Page } from './paging.js';
+import { isUuid } from '../../domain/ids.js';
+import { afterCursor, containsPattern, newestFirst, readCursor, toPage, type Page } from './paging.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -241,7 +243,7 @@ export interface ContactFilter {
 
 /** Live contacts, newest first, keyset-paged. */
 export async function listContacts(db: Db, filter: ContactFilter, page: { limit: number; cursor?: string }): Promise<Page<ContactView>> {
-  const cursor = decodeCursor(page.cursor);
+  const cursor = readCursor(page.cursor);
   const where: (SQL | undefined)[] = [isNull(contacts.mergedInto)];
   const none = { data: [], nextCursor: null };
   if (filter.companyId !== undefined) {

@@ -4,7 +4,8 @@ import type { Db } from '../client.js';
 import { deals } from '../schema.js';
 import { checkAgentRef, checkCompanyRef, liveContactId } from './contacts.js';
 import { CrmError, invalid } from './errors.js';
-import { afterCursor, decodeCursor, isUuid, newestFirst, toPage, type Page } from './paging.js';
+import { isUuid } from '../../domain/ids.js';
+import { afterCursor, newestFirst, readCursor, toPage, type Page } from './paging.js';
 
 export type DealRow = typeof deals.$inferSelect;
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
@@ -153,7 +154,7 @@ export interface DealFilter {
 }
 
 export async function listDeals(db: Db, filter: DealFilter, page: { limit: number; cursor?: string }): Promise<Page<DealView>> {
-  const cursor = decodeCursor(page.cursor);
+  const cursor = readCursor(page.cursor);
   const where: (SQL | undefined)[] = [];
   for (const [key, col] of [
     ['contactId', deals.contactId],

@@ -12,10 +12,11 @@ import {
   SIMILAR_NAME_THRESHOLD,
   similarNameScore,
   type DuplicateReason,
-} from '../../workflows/policy/duplicates.js';
-import { phoneVariants } from '../../workflows/policy/phone.js';
+} from '../../domain/duplicates.js';
+import { phoneVariants } from '../../domain/phone.js';
 import { invalid } from './errors.js';
-import { isUuid, type Page } from './paging.js';
+import { isUuid, packCursor, unpackCursor } from '../../domain/ids.js';
+import type { Page } from './paging.js';
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -154,10 +155,10 @@ export interface DuplicateView {
 }
 
 function encodeDupCursor(score: number, id: string): string {
-  return Buffer.from(`d|${score}|${id}`).toString('base64url');
+  return packCursor(['d', String(score), id]);
 }
 function decodeDupCursor(cursor: string): { score: number; id: string } {
-  const [tag, score, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [tag, score, id] = unpackCursor(cursor) ?? [];
   const n = Number(score);
   if (tag !== 'd' || !isUuid(id) || score === '' || !Number.isFinite(n)) throw invalid('cursor', 'cursor is not one this API issued');
   return { score: n, id: id.toLowerCase() };

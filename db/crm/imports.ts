@@ -11,7 +11,7 @@ import { findOrCreateCompanyByName } from './companies.js';
 import { insertContact } from './contacts.js';
 import { lockDedupeKeys } from './duplicates.js';
 import { CrmError, invalid } from './errors.js';
-import { isUuid } from './paging.js';
+import { isUuid } from '../../domain/ids.js';
 
 /** Rows beyond this are refused while the file is read. */
 export const MAX_IMPORT_ROWS = 100_000;

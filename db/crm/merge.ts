@@ -14,10 +14,10 @@ import {
   interactionEvents,
   messages,
 } from '../schema.js';
-import { orderedPair } from '../../workflows/policy/duplicates.js';
+import { orderedPair } from '../../domain/duplicates.js';
 import { liveContactId, type ContactRow } from './contacts.js';
 import { CrmError, invalid } from './errors.js';
-import { isUuid } from './paging.js';
+import { isUuid } from '../../domain/ids.js';
 
 /** Fields of the survivor filled from the merged contact when the survivor has none. */
 const FILLABLE = ['name', 'profileName', 'phoneE164', 'email', 'country', 'timezone', 'language', 'companyId', 'ownerAgentId'] as const;

@@ -1,5 +1,6 @@
 // Keyset paging shared by the CRM lists: newest first on (created_at, id), with an opaque cursor.
 import { and, desc, eq, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
+import { decodeCursor, encodeCursor, type Cursor } from '../../domain/ids.js';
 import { invalid } from './errors.js';
 
 export interface Page<T> {
@@ -7,27 +8,12 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface Cursor {
-  createdAt: Date;
-  id: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string | null | undefined): s is string => typeof s === 'string' && UUID.test(s);
-
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
 /** The cursor a previous page handed out; anything else is a 422 naming `cursor`. */
-export function decodeCursor(cursor: string | undefined): Cursor | undefined {
+export function readCursor(cursor: string | undefined): Cursor | undefined {
   if (cursor === undefined || cursor === '') return undefined;
-  const [at, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (extra !== undefined || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
-    throw invalid('cursor', 'cursor is not one this API issued');
-  }
-  return { createdAt, id: id.toLowerCase() };
+  const c = decodeCursor(cursor);
+  if (!c) throw invalid('cursor', 'cursor is not one this API issued');
+  return c;
 }
 
 /** The rows after `cursor` in (created_at desc, id desc) order. */

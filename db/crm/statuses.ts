@@ -3,11 +3,20 @@
 // applied the moment that message is recorded.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { nextDeliveryStatus } from '../../domain/delivery-status.js';
-import type { StatusEvent } from '../../whatsapp/events.js';
 import type { Db } from '../client.js';
 import { conversations, interactionEvents, messages } from '../schema.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** A delivery status as the webhook carries it (whatsapp/events.ts StatusEvent fits). */
+export interface StatusEvent {
+  waMessageId: string;
+  status: string;
+  at: string;
+  errorCode?: number;
+  errorTitle?: string;
+  raw?: unknown;
+}
 
 export interface RecordedStatus {
   waMessageId: string;

@@ -2,6 +2,8 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { conversations, interactionEvents, messages } from '../schema.js';
+import { encodeCursor, isUuid, type Cursor } from '../../domain/ids.js';
+import type { Page } from '../crm/paging.js';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 
@@ -17,29 +19,11 @@ export interface ConversationFilter {
   scope?: { team: string | null; agentId: string };
 }
 
-export interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
-
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime())) return null;
-  return { createdAt, id };
-}
-
 /** Newest first, keyset-paged on (created_at, id). */
 export async function listConversations(
   db: Db,
   filter: ConversationFilter,
-  page: { limit: number; cursor?: { createdAt: Date; id: string } },
+  page: { limit: number; cursor?: Cursor },
 ): Promise<Page<ConversationRow>> {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(conversations.status, filter.status));

@@ -2,7 +2,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, conversations } from '../schema.js';
-import { isUuid } from './assignment.js';
+import { isUuid } from '../../domain/ids.js';
 
 export interface AgentView {
   id: string;

@@ -4,16 +4,20 @@
 // locks the agents rows it may choose from (`FOR UPDATE`, one statement, ordered by id, so
 // overlapping sets never deadlock), then counts loads from committed rows. Conversation and queue
 // rows are only touched after the agents locks: one global lock order, agents first.
+// The choice itself is domain/agent-ranking.ts, made on the rows read under those locks.
 import { and, asc, eq, inArray, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, conversations, teamQueue } from '../schema.js';
+import { freeAgents, rankAgents, type RankedAgent } from '../../domain/agent-ranking.js';
+import { isUuid } from '../../domain/ids.js';
+import { primaryLanguage, type Urgency } from '../../domain/vocabulary.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Exec = Db | Tx;
 
-export type UrgencyLevel = 'low' | 'normal' | 'high' | 'urgent';
-export const URGENCY_RANK: Record<UrgencyLevel, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
-export const urgencyRank = (u: string | null | undefined): number => URGENCY_RANK[u as UrgencyLevel] ?? URGENCY_RANK.normal;
+/** The queue's order (stored in team_queue.urgency_rank): most urgent first. */
+export const URGENCY_RANK: Record<Urgency, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+export const urgencyRank = (u: string | null | undefined): number => URGENCY_RANK[u as Urgency] ?? URGENCY_RANK.normal;
 
 export interface AssignInput {
   conversationId: string;
@@ -58,33 +62,7 @@ interface AgentRow {
   lastAssignedAt: Date | null;
 }
 
-interface Candidate extends AgentRow {
-  load: number;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
-
-/** The primary subtag, lower-cased; null when any language will do. */
-export function primaryLanguage(tag: string | null | undefined): string | null {
-  const p = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return p === '' || p === 'und' || p === 'mul' || p === 'zxx' ? null : p;
-}
-
-export function speaks(agent: { languages: string[] }, language: string | null | undefined): boolean {
-  const want = primaryLanguage(language);
-  if (!want) return true;
-  return agent.languages.some((l) => primaryLanguage(l) === want);
-}
-
-/** Least loaded first; round robin on ties: assigned longest ago (never first), then id. */
-export function compareCandidates(a: Candidate, b: Candidate): number {
-  if (a.load !== b.load) return a.load - b.load;
-  const at = a.lastAssignedAt?.getTime() ?? -Infinity;
-  const bt = b.lastAssignedAt?.getTime() ?? -Infinity;
-  if (at !== bt) return at < bt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
+type Candidate = AgentRow & RankedAgent;
 
 /** Locks the agents rows (ordered by id) and returns them with their open loads. */
 async function lockAgents(tx: Tx, where: { team?: string; ids?: string[] }): Promise<Map<string, Candidate>> {
@@ -125,8 +103,6 @@ async function lockQueueRow(tx: Tx, conversationId: string): Promise<void> {
   await tx.select({ id: teamQueue.conversationId }).from(teamQueue).where(eq(teamQueue.conversationId, conversationId)).for('update');
 }
 
-const hasRoom = (a: Candidate) => a.active && a.load < a.capacity;
-
 async function place(tx: Tx, conversationId: string, agent: Candidate, team: string, runId?: string | null): Promise<void> {
   await tx
     .update(conversations)
@@ -148,7 +124,6 @@ async function place(tx: Tx, conversationId: string, agent: Candidate, team: str
 export async function assignConversation(db: Db, input: AssignInput): Promise<AssignResult> {
   const team = input.team;
   const language = primaryLanguage(input.language);
-  const exclude = new Set(input.excludeAgentIds ?? []);
   const preferred = input.preferredAgentId ?? null;
 
   for (let attempt = 0; ; attempt++) {
@@ -172,53 +147,28 @@ export async function assignConversation(db: Db, input: AssignInput): Promise<As
       if (!conv) throw new Error(`assignConversation: no conversation ${input.conversationId}`);
       // Someone moved it to an agent we did not lock: start over.
       if (conv.assignee !== seen.assignee) return 'retry';
-      const reasons: string[] = [];
+      const current = conv.assignee ? pool.get(conv.assignee) : undefined;
+      const decision = rankAgents([...pool.values()], {
+        team,
+        language: input.language,
+        preferredAgentId: preferred,
+        excludeAgentIds: input.excludeAgentIds ?? [],
+        currentAssignee: conv.assignee,
+      });
+      const reasons = decision.reasons;
 
       // Idempotent: already with a valid agent (counted in its load already).
-      const current = conv.assignee ? pool.get(conv.assignee) : undefined;
-      if (current && current.active && !exclude.has(current.id)) {
+      if (decision.kind === 'keep') {
         await tx.delete(teamQueue).where(eq(teamQueue.conversationId, input.conversationId));
-        reasons.push(`already assigned to ${current.name} (${current.id})`);
-        return { result: { assignee: current.id, team: current.team === team ? team : current.team, queued: false, reasons }, previous: null };
+        return { result: { assignee: decision.agent.id, team: decision.agent.team, queued: false, reasons }, previous: null };
       }
       const previous = conv.assignee ? { id: conv.assignee, team: current?.team ?? null } : null;
-      if (current && !current.active) reasons.push(`current assignee ${current.name} is inactive`);
-      if (current && exclude.has(current.id)) reasons.push(`current assignee ${current.name} is excluded`);
-      // Moving it away frees a slot of the current assignee (counted below as such).
-      if (current) current.load = Math.max(0, current.load - 1);
-
-      // 1. The preferred agent.
-      if (preferred) {
-        const p = pool.get(preferred);
-        if (!p) reasons.push(`preferred agent ${preferred} not found`);
-        else if (exclude.has(p.id)) reasons.push(`preferred agent ${p.name} is excluded`);
-        else if (!p.active) reasons.push(`preferred agent ${p.name} is inactive`);
-        else if (p.load >= p.capacity) reasons.push(`preferred agent ${p.name} is at capacity (${p.load}/${p.capacity})`);
-        else if (!speaks(p, language)) reasons.push(`preferred agent ${p.name} does not speak ${language}`);
-        else {
-          await place(tx, input.conversationId, p, p.team, input.runId ?? null);
-          reasons.push(`preferred agent ${p.name} (load ${p.load - 1}/${p.capacity})`);
-          return { result: { assignee: p.id, team: p.team, queued: false, reasons }, previous };
-        }
+      if (decision.kind === 'place') {
+        await place(tx, input.conversationId, decision.agent, decision.team, input.runId ?? null);
+        return { result: { assignee: decision.agent.id, team: decision.team, queued: false, reasons }, previous };
       }
 
-      // 2. The least loaded qualified agent of the team, round robin on ties.
-      const teamAgents = [...pool.values()].filter((a) => a.team === team);
-      const qualified = teamAgents.filter((a) => a.active && !exclude.has(a.id) && speaks(a, language));
-      const free = qualified.filter(hasRoom).sort(compareCandidates);
-      const best = free[0];
-      if (best) {
-        await place(tx, input.conversationId, best, team, input.runId ?? null);
-        reasons.push(
-          `least loaded of ${free.length} free ${language ? `${language}-speaking ` : ''}agent(s) of team ${team}: ${best.name} (load ${best.load - 1}/${best.capacity})`,
-        );
-        return { result: { assignee: best.id, team, queued: false, reasons }, previous };
-      }
-
-      // 3. The team's queue.
-      if (!teamAgents.length) reasons.push(`team ${team} has no agents`);
-      else if (!qualified.length) reasons.push(`no active agent of team ${team} speaks ${language ?? 'the language'}`);
-      else reasons.push(`all ${qualified.length} qualified agent(s) of team ${team} are at capacity`);
+      // The team's queue.
       await tx
         .update(conversations)
         .set({ assignee: null, team, assignedRunId: null, updatedAt: new Date() })
@@ -266,7 +216,7 @@ export async function fillFromQueue(db: Db, input: { team: string }): Promise<{ 
   return db.transaction(async (tx) => {
     const assigned: Placement[] = [];
     const pool = await lockAgents(tx, { team });
-    const free = () => [...pool.values()].filter(hasRoom);
+    const free = () => freeAgents([...pool.values()], null);
     if (!free().length) return { assigned };
     // Rows left waiting (no free agent speaks their language) are not looked at again.
     const skipped: string[] = [];
@@ -294,9 +244,7 @@ export async function fillFromQueue(db: Db, input: { team: string }): Promise<{ 
           await tx.delete(teamQueue).where(eq(teamQueue.conversationId, row.conversationId));
           continue;
         }
-        const best = free()
-          .filter((a) => speaks(a, row.language))
-          .sort(compareCandidates)[0];
+        const best = freeAgents([...pool.values()], row.language)[0];
         if (!best) {
           skipped.push(row.conversationId);
           if (!free().length) break;

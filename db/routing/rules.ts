@@ -3,7 +3,7 @@
 import { desc, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rules } from '../schema.js';
-import { DEFAULT_RULES, type RulesDocument } from '../../workflows/policy/rules.js';
+import { DEFAULT_RULES, type RulesDocument } from '../../domain/rules.js';
 
 export interface CurrentRules {
   version: number;

@@ -2,14 +2,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client.js';
-import {
-  conversationTimeline,
-  decodeCursor,
-  findConversation,
-  isUuid,
-  listConversations,
-  type ConversationRow,
-} from '../../db/read/conversations.js';
+import { conversationTimeline, findConversation, listConversations, type ConversationRow } from '../../db/read/conversations.js';
+import { decodeCursor, isUuid } from '../../domain/ids.js';
 import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversation/contract.js';
 import { assertConversationAccess, conversationScope, principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';

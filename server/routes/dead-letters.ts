@@ -1,7 +1,7 @@
 // GET /dead-letters (admin): what could not be stored however often it was retried, with the reason.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../db/client.js';
-import { decodeCursor } from '../../db/crm/paging.js';
+import { readCursor } from '../../db/crm/paging.js';
 import { listDeadLetters } from '../../db/dead-letters.js';
 import { crmHttpError } from './crm.js';
 import { CrmError } from '../../db/crm/errors.js';
@@ -32,7 +32,7 @@ export const deadLetterRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (ap
     },
     async (req) => {
       try {
-        return await listDeadLetters(db, { limit: req.query.limit ?? 50, cursor: decodeCursor(req.query.cursor), kind: req.query.kind });
+        return await listDeadLetters(db, { limit: req.query.limit ?? 50, cursor: readCursor(req.query.cursor), kind: req.query.kind });
       } catch (err) {
         if (err instanceof CrmError) throw crmHttpError(err);
         throw err;

@@ -4,7 +4,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Db } from '../../db/client.js';
 import { getAgent } from '../../db/routing/agents.js';
 import { currentRules, RulesVersionConflict, saveRules } from '../../db/routing/rules.js';
-import { validateRules } from '../../workflows/policy/rules.js';
+import { validateRules } from '../../domain/rules.js';
 import { HttpError } from '../errors.js';
 import { ErrorBody } from './schemas.js';
 

@@ -1,15 +1,11 @@
 // Shared JSON schemas of the agent API (TypeBox: one definition for validation, types and OpenAPI).
 import { Type } from '@fastify/type-provider-typebox';
+import { CONVERSATION_STATUSES, URGENCIES } from '../../domain/vocabulary.js';
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const ConversationStatus = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('waiting'),
-  Type.Literal('snoozed'),
-  Type.Literal('resolved'),
-]);
-export const Urgency = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+export const ConversationStatus = Type.Union(CONVERSATION_STATUSES.map((s) => Type.Literal(s)));
+export const Urgency = Type.Union(URGENCIES.map((u) => Type.Literal(u)));
 
 export const ConversationItem = Type.Object({
   id: Type.String(),

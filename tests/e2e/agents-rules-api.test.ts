@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAssignmentActivities } from '../../activities/assignment.js';
 import { contacts, conversations } from '../../db/schema.js';
 import { appWithoutWorker } from '../helpers/stack.js';
-import { DEFAULT_RULES } from '../../workflows/policy/rules.js';
+import { DEFAULT_RULES } from '../../domain/rules.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
 let db: TestDb;

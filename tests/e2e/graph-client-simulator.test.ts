@@ -7,9 +7,8 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApplicationFailure } from '@temporalio/common';
 import { GraphClient } from '../../whatsapp/graph-client.js';
-import { graphFailureDetails } from '../../whatsapp/graph-errors.js';
+import { GraphError, graphFailureDetails } from '../../whatsapp/graph-errors.js';
 import { startSimulator, type Simulator } from '../../whatsapp/simulator/server.js';
 import { verifySignature } from '../../whatsapp/signature.js';
 import { parseWebhook } from '../../whatsapp/parse.js';
@@ -105,13 +104,13 @@ beforeEach(async () => {
   engine.failNext(0);
 });
 
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+async function failureOf(p: Promise<unknown>): Promise<GraphError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
+  expect(err).toBeInstanceOf(GraphError);
+  return err as GraphError;
 }
 
 describe('sending through the simulator', () => {
@@ -262,7 +261,7 @@ describe('failures', () => {
   it('failNext(131047): non-retryable OutsideCustomerServiceWindow with the code', async () => {
     sim.failNext(131047);
     const f = await failureOf(client.sendText(PNID, BUYER, 'late reply'));
-    expect(f.nonRetryable).toBe(true);
+    expect(f.retryable).toBe(false);
     expect(f.type).toBe('OutsideCustomerServiceWindow');
     expect(graphFailureDetails(f)).toMatchObject({ code: 131047, httpStatus: 400 });
     expect(f.message).toContain('131047');
@@ -275,7 +274,7 @@ describe('failures', () => {
     sim.failNext(130429, { times: 2 });
     for (let i = 0; i < 2; i++) {
       const f = await failureOf(client.sendText(PNID, BUYER, 'busy'));
-      expect(f.nonRetryable).toBe(false);
+      expect(f.retryable).toBe(true);
       expect(f.type).toBe('WhatsAppRetryable');
       expect(graphFailureDetails(f)).toMatchObject({ code: 130429, reason: 'rate_limit', httpStatus: 400 });
     }
@@ -292,11 +291,11 @@ describe('failures', () => {
   it('5xx answers are retryable', async () => {
     sim.failNext(131000);
     const a = await failureOf(client.sendText(PNID, BUYER, 'x'));
-    expect(a).toMatchObject({ nonRetryable: false, type: 'WhatsAppRetryable' });
+    expect(a).toMatchObject({ retryable: true, type: 'WhatsAppRetryable' });
     expect(graphFailureDetails(a)).toMatchObject({ code: 131000, httpStatus: 500 });
     sim.failNext(424242, { httpStatus: 503 });
     const b = await failureOf(client.sendText(PNID, BUYER, 'x'));
-    expect(b).toMatchObject({ nonRetryable: false, type: 'WhatsAppRetryable' });
+    expect(b).toMatchObject({ retryable: true, type: 'WhatsAppRetryable' });
     expect(graphFailureDetails(b)).toMatchObject({ code: 424242, httpStatus: 503 });
   });
 
@@ -312,7 +311,7 @@ describe('failures', () => {
   it('a wrong token is an AuthError (HTTP 401, code 190)', async () => {
     const bad = new GraphClient({ baseUrl: sim.url, accessToken: 'nope' });
     const f = await failureOf(bad.sendText(PNID, BUYER, 'hi'));
-    expect(f).toMatchObject({ nonRetryable: true, type: 'AuthError' });
+    expect(f).toMatchObject({ retryable: false, type: 'AuthError' });
     expect(graphFailureDetails(f)).toMatchObject({ code: 190, httpStatus: 401 });
   });
 
@@ -320,7 +319,7 @@ describe('failures', () => {
     const port = await freePort();
     const down = new GraphClient({ baseUrl: `http://127.0.0.1:${port}`, accessToken: TOKEN });
     const f = await failureOf(down.sendText(PNID, BUYER, 'hi'));
-    expect(f).toMatchObject({ nonRetryable: false, type: 'WhatsAppRetryable' });
+    expect(f).toMatchObject({ retryable: true, type: 'WhatsAppRetryable' });
     expect(graphFailureDetails(f)).toMatchObject({ code: null, reason: 'network' });
 
     const silent = http.createServer(() => {});
@@ -328,7 +327,7 @@ describe('failures', () => {
     try {
       const slow = new GraphClient({ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, accessToken: TOKEN, timeoutMs: 150 });
       const t = await failureOf(slow.sendText(PNID, BUYER, 'hi'));
-      expect(t).toMatchObject({ nonRetryable: false, type: 'WhatsAppRetryable' });
+      expect(t).toMatchObject({ retryable: true, type: 'WhatsAppRetryable' });
       expect(graphFailureDetails(t)).toMatchObject({ reason: 'timeout' });
     } finally {
       silent.closeAllConnections();
@@ -383,7 +382,7 @@ describe('failures', () => {
     for (const [name, call, re] of cases) {
       const f = await failureOf(call());
       expect(f.type, name).toBe('InvalidParameter');
-      expect(f.nonRetryable, name).toBe(true);
+      expect(f.retryable, name).toBe(false);
       expect(f.message, name).toMatch(re);
       expect(graphFailureDetails(f)?.problems?.length, name).toBeGreaterThan(0);
     }

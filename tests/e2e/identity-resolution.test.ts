@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPED_CASES } from '../fixtures/phone-cases.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
-import { phoneVariants } from '../../workflows/policy/phone.js';
+import { phoneVariants } from '../../domain/phone.js';
 
 let s: Stack;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { GraphClient } from '../../whatsapp/graph-client.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
 import { startSimulator, type Simulator } from '../../whatsapp/simulator/server.js';
 import { inboundSignal, sendReplyUpdate, snapshotQuery, WORKFLOW_TYPE } from '../../workflows/conversation/contract.js';
-import { DEFAULT_RULES, type RulesDocument } from '../../workflows/policy/rules.js';
+import { DEFAULT_RULES, type RulesDocument } from '../../domain/rules.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
 let env: TestWorkflowEnvironment;

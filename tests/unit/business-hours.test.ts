@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addBusinessSeconds, describeEta, isOpen, nextOpening, zonedToUtc } from '../../workflows/policy/business-hours.js';
-import { DEFAULT_RULES, type BusinessHours } from '../../workflows/policy/rules.js';
+import { DEFAULT_RULES, type BusinessHours } from '../../domain/rules.js';
 
 const D = (iso: string) => new Date(iso);
 const H = 3600;

@@ -7,13 +7,15 @@ import {
   nameSimilarity,
   nameTokens,
   normalizeEmail,
+  normalizeName,
   orderedPair,
   SIMILAR_NAME_THRESHOLD,
   similarNames,
   similarNameScore,
   trigramDice,
-} from '../../workflows/policy/duplicates.js';
+} from '../../domain/duplicates.js';
 import { dedupeKeys } from '../../db/crm/duplicates.js';
+import { normalizeArabic } from '../../domain/normalize.js';
 
 describe('string similarity', () => {
   it('Jaro and Jaro-Winkler give the textbook values', () => {
@@ -61,6 +63,16 @@ describe('name normalisation', () => {
     expect(nameTokens('Straße')).toEqual(['strasse']);
     expect(nameTokens('')).toEqual([]);
     expect(nameTokens(null)).toEqual([]);
+  });
+
+  it('folds Arabic letters with the table the classifier uses (one copy), keeping a final hamza', () => {
+    for (const [variant, plain] of [['کریم', 'كريم'], ['عائشہ', 'عايشه'], ['ٲحمد', 'احمد'], ['٣ فاطمة', '3 فاطمه']] as const) {
+      expect(nameTokens(variant), variant).toEqual(nameTokens(plain));
+      expect(normalizeArabic(variant), variant).toBe(normalizeArabic(plain));
+    }
+    // علاء (Alaa) and علا (Ola) are two names: only chat text drops the hamza.
+    expect(normalizeName('علاء')).not.toBe(normalizeName('علا'));
+    expect(normalizeArabic('علاء')).toBe(normalizeArabic('علا'));
   });
 });
 

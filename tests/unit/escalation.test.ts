@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideEscalation, raiseUrgency, type EscalationCandidate, type EscalationInput } from '../../workflows/policy/escalation.js';
-import { DEFAULT_RULES, type RulesDocument } from '../../workflows/policy/rules.js';
+import { DEFAULT_RULES, type RulesDocument } from '../../domain/rules.js';
 
 const rules: RulesDocument = {
   ...DEFAULT_RULES,

@@ -1,16 +1,21 @@
-// Graph API error answers -> retryable or typed non-retryable failures (Meta's error-code reference).
+// Graph API error answers -> retryable or typed non-retryable errors (Meta's error-code reference),
+// and the Temporal failures the send activity makes of them.
 import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   classifyGraphError,
+  GraphError,
   graphFailureDetails,
   httpStatusForCode,
-  networkFailure,
+  invalidInput,
+  networkError,
+  NON_RETRYABLE_TYPES,
   parseRetryAfter,
   retryDelayFromHeaders,
-  toFailure,
+  toGraphError,
 } from '../../whatsapp/graph-errors.js';
 import { messagePayloadProblems } from '../../whatsapp/graph-client.js';
+import { graphFailure } from '../../activities/outbox-send.js';
 
 const graphError = (code: number, extra: Record<string, unknown> = {}) => ({
   error: {
@@ -111,43 +116,78 @@ describe('classifyGraphError: unknown codes and bodies fall back on the HTTP sta
   });
 });
 
-describe('toFailure', () => {
+describe('toGraphError: plain typed errors (no Temporal in whatsapp/)', () => {
   it('non-retryable with a specific type and the code in the details', () => {
-    const f = toFailure(400, graphError(131047));
-    expect(f).toBeInstanceOf(ApplicationFailure);
-    expect(f.nonRetryable).toBe(true);
-    expect(f.type).toBe('OutsideCustomerServiceWindow');
-    expect(f.details?.[0]).toMatchObject({ code: 131047, title: 'Re-engagement message', httpStatus: 400 });
-    expect(graphFailureDetails(f)?.code).toBe(131047);
-    expect(f.nextRetryDelay).toBeUndefined();
+    const e = toGraphError(400, graphError(131047));
+    expect(e).toBeInstanceOf(GraphError);
+    expect(e).not.toBeInstanceOf(ApplicationFailure);
+    expect(e).toMatchObject({ name: 'GraphError', type: 'OutsideCustomerServiceWindow', code: 131047, retryable: false });
+    expect(e.details).toMatchObject({ code: 131047, title: 'Re-engagement message', httpStatus: 400 });
+    expect(graphFailureDetails(e)?.code).toBe(131047);
+    expect(e.retryAfterMs).toBeUndefined();
   });
 
-  it('retryable WhatsAppRetryable, with nextRetryDelay from Retry-After', () => {
-    const f = toFailure(400, graphError(130429), { headers: new Headers({ 'retry-after': '7' }) });
-    expect(f.nonRetryable).toBe(false);
-    expect(f.type).toBe('WhatsAppRetryable');
-    expect(f.nextRetryDelay).toBe(7000);
-    expect(f.details?.[0]).toMatchObject({ code: 130429, reason: 'rate_limit', retryAfterMs: 7000 });
+  it('retryable WhatsAppRetryable, with the delay from Retry-After', () => {
+    const e = toGraphError(400, graphError(130429), { headers: new Headers({ 'retry-after': '7' }) });
+    expect(e).toMatchObject({ type: 'WhatsAppRetryable', retryable: true, retryAfterMs: 7000 });
+    expect(e.details).toMatchObject({ code: 130429, reason: 'rate_limit', retryAfterMs: 7000 });
   });
 
-  it('never sets a retry delay on a non-retryable failure', () => {
-    const f = toFailure(400, graphError(131047), { retryAfter: '30' });
-    expect(f.nextRetryDelay).toBeUndefined();
+  it('never keeps a retry delay on a non-retryable error', () => {
+    const e = toGraphError(400, graphError(131047), { retryAfter: '30' });
+    expect(e.retryAfterMs).toBeUndefined();
+    expect(e.details.retryAfterMs).toBeUndefined();
   });
 
   it('reads the business use case header for app rate limits', () => {
     const usage = JSON.stringify({ '102290129340398': [{ type: 'whatsapp', call_count: 100, estimated_time_to_regain_access: 2 }] });
-    const f = toFailure(400, graphError(80007), { headers: { 'X-Business-Use-Case-Usage': usage } });
-    expect(f.nextRetryDelay).toBe(120_000);
+    const e = toGraphError(400, graphError(80007), { headers: { 'X-Business-Use-Case-Usage': usage } });
+    expect(e.retryAfterMs).toBe(120_000);
   });
 
   it('network errors and timeouts are retryable', () => {
-    const net = networkFailure(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }), 'network', 'http://x');
-    expect(net).toMatchObject({ nonRetryable: false, type: 'WhatsAppRetryable' });
+    const cause = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
+    const net = networkError(cause, 'network', 'http://x');
+    expect(net).toMatchObject({ retryable: true, type: 'WhatsAppRetryable', code: null });
     expect(net.message).toContain('ECONNREFUSED');
-    expect(net.details?.[0]).toMatchObject({ code: null, reason: 'network' });
-    const to = networkFailure(new DOMException('timed out', 'TimeoutError'), 'timeout');
-    expect(to.details?.[0]).toMatchObject({ reason: 'timeout' });
+    expect(net.cause).toBe(cause);
+    expect(net.details).toMatchObject({ code: null, reason: 'network' });
+    const to = networkError(new DOMException('timed out', 'TimeoutError'), 'timeout');
+    expect(to.details).toMatchObject({ reason: 'timeout' });
+  });
+});
+
+describe('graphFailure (activities/outbox-send.ts): the ApplicationFailure the workflow and the API see', () => {
+  // The types and retryability as they were when whatsapp/ built the ApplicationFailures itself.
+  it.each(TABLE)('code %i -> nonRetryable %s, type %s', (code, http, retryable, type) => {
+    const e = toGraphError(http, graphError(code));
+    const f = graphFailure(e);
+    expect(f).toBeInstanceOf(ApplicationFailure);
+    expect(f).toMatchObject({ type, nonRetryable: !retryable, message: e.message });
+    expect(f.details).toEqual([e.details]);
+    expect(graphFailureDetails(f)).toEqual(e.details);
+    expect(NON_RETRYABLE_TYPES.includes(type)).toBe(!retryable);
+  });
+
+  it('Retry-After becomes nextRetryDelay, for retryables only', () => {
+    expect(graphFailure(toGraphError(400, graphError(130429), { retryAfter: '7' })).nextRetryDelay).toBe(7000);
+    expect(graphFailure(toGraphError(400, graphError(131047), { retryAfter: '7' })).nextRetryDelay).toBeUndefined();
+    expect(graphFailure(toGraphError(400, graphError(130429))).nextRetryDelay).toBeUndefined();
+  });
+
+  it('keeps the network cause and the client-side problems', () => {
+    const cause = new TypeError('fetch failed');
+    const net = graphFailure(networkError(cause, 'network'));
+    expect(net).toMatchObject({ type: 'WhatsAppRetryable', nonRetryable: false });
+    expect(net.cause).toBe(cause);
+    const bad = graphFailure(invalidInput(['text.body is required']));
+    expect(bad).toMatchObject({ type: 'InvalidParameter', nonRetryable: true });
+    expect(bad.details?.[0]).toMatchObject({ code: null, problems: ['text.body is required'] });
+  });
+
+  it('finds the details through the activity failure that wraps it', () => {
+    const f = graphFailure(toGraphError(400, graphError(131026)));
+    expect(graphFailureDetails({ message: 'activity failed', cause: f })?.code).toBe(131026);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Classification, Intent, Urgency } from '../../workflows/policy/classify/types.js';
-import { DEFAULT_RULES, type RulesDocument } from '../../workflows/policy/rules.js';
+import type { Classification } from '../../workflows/policy/classify/types.js';
+import type { Intent, Urgency } from '../../domain/vocabulary.js';
+import { DEFAULT_RULES, type RulesDocument } from '../../domain/rules.js';
 import { decideRouting, type RoutingInput } from '../../workflows/policy/routing.js';
 
 // Riyadh is UTC+3. 2026-04-01 Wednesday, 2026-04-02 Thursday, 2026-04-05 Sunday.

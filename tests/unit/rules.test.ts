@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, validateRules, type RulesDocument } from '../../workflows/policy/rules.js';
+import { DEFAULT_RULES, validateRules, type RulesDocument } from '../../domain/rules.js';
 
 const clone = (): any => JSON.parse(JSON.stringify(DEFAULT_RULES));
 function reasonsFor(mutate: (d: any) => void): string[] {

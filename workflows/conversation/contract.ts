@@ -4,11 +4,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ConversationContext } from '../../activities/context.js';
 import type { InboundEvent } from '../../whatsapp/events.js';
+import type { ConversationStatus, Urgency } from '../../domain/vocabulary.js';
 
 export const WORKFLOW_TYPE = 'conversation';
-
-export type ConversationStatus = 'open' | 'waiting' | 'snoozed' | 'resolved';
-export type Urgency = 'low' | 'normal' | 'high' | 'urgent';
 
 export interface ConversationSnapshot {
   workflowId: string;
@@ -133,7 +131,7 @@ export interface CarriedState {
   urgencyFloor?: Urgency | null;
   /** Placements signalled from outside, not yet applied. */
   placements?: AssignedArgs[];
-  rules?: { version: number; rules: import('../policy/rules.js').RulesDocument } | null;
+  rules?: { version: number; rules: import('../../domain/rules.js').RulesDocument } | null;
   /** Since when (workflow ms) a resolved conversation has been quiet. */
   resolvedAtMs?: number | null;
 }

@@ -6,17 +6,9 @@ import type { ConversationContext } from '../../activities/context.js';
 import type { Classification } from '../policy/classify/types.js';
 import type { RoutingDecision } from '../policy/routing.js';
 import { mergeSla } from '../policy/routing.js';
-import type { RulesDocument } from '../policy/rules.js';
-import type {
-  ActorArgs,
-  AssignedArgs,
-  BurstItem,
-  CarriedState,
-  ConversationSnapshot,
-  ConversationStatus,
-  ReassignArgs,
-  Urgency,
-} from './contract.js';
+import type { RulesDocument } from '../../domain/rules.js';
+import type { ConversationStatus, Urgency } from '../../domain/vocabulary.js';
+import type { ActorArgs, AssignedArgs, BurstItem, CarriedState, ConversationSnapshot, ReassignArgs } from './contract.js';
 
 export type { BurstItem } from './contract.js';
 

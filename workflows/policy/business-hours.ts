@@ -9,9 +9,7 @@
 //
 // Guard: a week with no open time at all counts as always open (calendar time), as does anything
 // past MAX_SCAN_DAYS of scanning (e.g. a holiday list covering years): deadlines never run forever.
-import { WEEKDAYS, timeToMinutes, type BusinessHours } from './rules.js';
-
-export type { BusinessHours } from './rules.js';
+import { WEEKDAYS, timeToMinutes, type BusinessHours } from '../../domain/rules.js';
 
 /** Scanning limit in local days (about 10 years). */
 export const MAX_SCAN_DAYS = 3660;

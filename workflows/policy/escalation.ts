@@ -4,9 +4,8 @@
 // capacity, not the current assignee, not already tried; least loaded first, then the lowest
 // load/capacity ratio, then id (deterministic). Else the team's lead (if set, not the current
 // assignee, not already tried). Else it stays in the team's queue.
-import type { Urgency } from './classify/types.js';
-import { URGENCIES } from './classify/types.js';
-import type { RulesDocument } from './rules.js';
+import { URGENCIES, type Urgency } from '../../domain/vocabulary.js';
+import type { RulesDocument } from '../../domain/rules.js';
 import { speaks } from './routing.js';
 
 export interface EscalationCandidate {

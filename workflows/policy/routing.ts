@@ -21,10 +21,10 @@
 //   an agent is not interrupted by the bot.
 // - No reply needed: slaKind/dueAt null for this burst; a deadline still running from an earlier
 //   burst is the workflow's to keep.
-import type { Classification, Intent, Urgency } from './classify/types.js';
-import { URGENCIES } from './classify/types.js';
+import { URGENCIES, type Intent, type Urgency } from '../../domain/vocabulary.js';
+import type { Classification } from './classify/types.js';
 import { addBusinessSeconds, describeEta, isOpen, nextOpening } from './business-hours.js';
-import type { RulesDocument, TeamRule } from './rules.js';
+import type { RulesDocument, TeamRule } from '../../domain/rules.js';
 
 export interface RoutingInput {
   /** The inbound messages of this turn, oldest first. */

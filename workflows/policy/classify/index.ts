@@ -7,10 +7,8 @@
 import { classifyRuleBased } from './rules.js';
 import type { Classification, ClassifyInput, MessageClassifier } from './types.js';
 
-export type { Classification, ClassifyInput, Intent, MessageClassifier, Urgency } from './types.js';
-export { INTENTS, URGENCIES } from './types.js';
+export type { Classification, ClassifyInput, MessageClassifier } from './types.js';
 export { detectLanguage } from './language.js';
-export { normalizeArabic, normalizeForMatch, squeezeRepeats } from './normalize.js';
 export { detectOptOut } from './optout.js';
 
 /** Classifies one inbound message with the built-in rules. */

@@ -7,7 +7,7 @@
 // stopword lists and accented letters choose between en, es, pt, fr, de, it, nl, tr, id, ms.
 // A text without letters (emoji, "?", digits) is 'und'.
 
-import { normalizeForMatch, squeezeRepeats, tokens } from './normalize.js';
+import { normalizeForMatch, squeezeRepeats, tokens } from '../../../domain/normalize.js';
 
 export interface LanguageResult {
   language: string;

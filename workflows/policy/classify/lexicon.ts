@@ -15,7 +15,7 @@
 // Entries are normalised with the same function as the text, so they may be written naturally
 // ("don't", "أريد", "السعر").
 
-import { normalizeArabic, normalizeForMatch } from './normalize.js';
+import { normalizeArabic, normalizeForMatch } from '../../../domain/normalize.js';
 
 const WORD = '[\\p{L}\\p{M}\\p{N}]';
 const ARABIC_LETTER = /[\u0600-\u06ff]/;

@@ -9,7 +9,7 @@
 // "the delivery stopped", "توقف الجهاز" and "how do I cancel my order" are not opt-outs.
 
 import { plusify } from './lexicon.js';
-import { normalizeArabic, normalizeForMatch, squeezeRepeats } from './normalize.js';
+import { normalizeArabic, normalizeForMatch, squeezeRepeats } from '../../../domain/normalize.js';
 
 /** Compile a pattern written in normalised spelling into one over normalised text (letters may repeat). */
 function nre(src: string, flags = 'u'): RegExp {

@@ -9,9 +9,10 @@ import {
   SUPPORT_RETURN, SUPPORT_TECH, SUPPORT_WHERE, TIME_EXCLUSIONS, TIME_TODAY,
   URGENT_EXPLICIT, URGENT_LEGAL, URGENT_MONEY, URGENT_SAFETY, findSpans, firstMatch, matches, stripGroup, type TermGroup,
 } from './lexicon.js';
-import { countEmoji, hasEmoji, normalizeForMatch, tokens } from './normalize.js';
+import { countEmoji, hasEmoji, normalizeForMatch, tokens } from '../../../domain/normalize.js';
 import { detectOptOut } from './optout.js';
-import type { Classification, ClassifyInput, Intent, Urgency } from './types.js';
+import type { Intent, Urgency } from '../../../domain/vocabulary.js';
+import type { Classification, ClassifyInput } from './types.js';
 
 const QUESTION_MARK = /[?？؟¿]/;
 const ENDS_WITH_QUESTION = /[?？؟]\s*[\p{Extended_Pictographic}\uFE0F\u200d\s]*$/u;

@@ -1,23 +1,5 @@
 // Types of the message classifier. Pure (bundled into workflow code).
-
-export type Intent =
-  | 'greeting'
-  | 'question'
-  | 'pricing'
-  | 'order'
-  | 'complaint'
-  | 'support'
-  | 'acknowledgment'
-  | 'opt_out'
-  | 'spam'
-  | 'other';
-
-export type Urgency = 'low' | 'normal' | 'high' | 'urgent';
-
-export const INTENTS: readonly Intent[] = [
-  'greeting', 'question', 'pricing', 'order', 'complaint', 'support', 'acknowledgment', 'opt_out', 'spam', 'other',
-];
-export const URGENCIES: readonly Urgency[] = ['low', 'normal', 'high', 'urgent'];
+import type { Intent, Urgency } from '../../../domain/vocabulary.js';
 
 export interface ClassifyInput {
   /** The message text (caption for media); null or missing for media without caption, reactions removed, etc. */

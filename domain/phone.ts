@@ -1,7 +1,7 @@
 // Phone identity: turning what people type and what WhatsApp sends into one comparable key.
 //
 // Pure and deterministic (no I/O, clocks or randomness; no `node:` imports) so that workflow
-// code can bundle it. The only dependency is libphonenumber-js with its `max` metadata: `min`
+// code can bundle it. The only library is libphonenumber-js with its `max` metadata: `min`
 // only checks a country's overall number pattern, so it calls an obsolete 8-digit Brazilian
 // mobile (+55 11 8765-4321) "valid" and cannot tell us that it needs its 9th digit back.
 //
@@ -15,25 +15,11 @@
 //    end up sharing an alternate (that would link two different people).
 
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { normalizeDigits } from './normalize.js';
 
 export type TypedPhoneResult =
   | { ok: true; e164: string; country: string | null }
   | { ok: false; reason: 'country_required' | 'invalid'; message: string };
-
-// ---------------------------------------------------------------------------------------------
-// Digits
-
-const ARABIC_INDIC_ZERO = 0x0660; // ٠ … ٩  (U+0660–U+0669)
-const EASTERN_ARABIC_INDIC_ZERO = 0x06f0; // ۰ … ۹  (U+06F0–U+06F9, Persian/Urdu)
-
-/** Replaces Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits with ASCII 0-9; everything else is left alone. */
-export function normalizeDigits(s: string): string {
-  return s.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    const base = code >= EASTERN_ARABIC_INDIC_ZERO ? EASTERN_ARABIC_INDIC_ZERO : ARABIC_INDIC_ZERO;
-    return String.fromCharCode(0x30 + code - base);
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Country-specific rules. All take and return country-code-first digit strings (wa_id style).

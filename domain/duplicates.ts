@@ -4,8 +4,9 @@
 // person to review: nothing here merges anything.
 //
 // Names are compared on normalised tokens:
-//  - case folded, diacritics dropped (José -> jose), Arabic letter variants unified (أ/إ/آ -> ا,
-//    ة -> ه, ى -> ي, ؤ -> و, ئ -> ي), tashkeel and tatweel dropped, Arabic-Indic digits made ASCII;
+//  - case folded, diacritics dropped (José -> jose), Arabic letter variants unified as everywhere
+//    (`foldArabicLetters`: أ/إ/آ -> ا, ة -> ه, ى -> ي, ...), tashkeel and tatweel dropped,
+//    Arabic-Indic digits made ASCII;
 //  - hyphens and apostrophes join (Al-Rashid -> alrashid, O'Brien -> obrien), other punctuation splits.
 // The similarity is the best of:
 //  - token alignment: each token paired with its most similar token on the other side (Jaro-Winkler),
@@ -16,6 +17,8 @@
 //    ("Mohammed Ali" in "Mohammed Ali Hassan"), discounted;
 //  - trigram Dice over the names written without spaces, for a name split or joined differently
 //    ("Abdul Rahman" / "Abdulrahman").
+
+import { foldArabicLetters, normalizeDigits } from './normalize.js';
 
 export type DuplicateReason = 'same_phone' | 'same_email' | 'similar_name';
 
@@ -40,31 +43,10 @@ export function similarNameScore(similarity: number): number {
 // ---------------------------------------------------------------------------------------------
 // Normalisation
 
-const ARABIC_LETTERS: Readonly<Record<string, string>> = {
-  'أ': 'ا',
-  'إ': 'ا',
-  'آ': 'ا',
-  'ٱ': 'ا',
-  'ة': 'ه',
-  'ى': 'ي',
-  'ؤ': 'و',
-  'ئ': 'ي',
-  'ی': 'ي', // Persian yeh
-  'ک': 'ك', // Persian kaf
-};
-
-function foldDigits(s: string): string {
-  return s.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    return String.fromCharCode(0x30 + code - (code >= 0x06f0 ? 0x06f0 : 0x0660));
-  });
-}
-
 /** The comparable tokens of a name (possibly empty). */
 export function nameTokens(name: string | null | undefined): string[] {
   if (!name) return [];
-  let s = foldDigits(name.normalize('NFKC'));
-  s = s.replace(/[أإآٱةىؤئیک]/g, (ch) => ARABIC_LETTERS[ch] ?? ch);
+  let s = foldArabicLetters(normalizeDigits(name.normalize('NFKC')));
   // Decompose, then drop every combining mark (Latin accents, Arabic tashkeel) and the tatweel.
   s = s.normalize('NFD').replace(/\p{M}/gu, '').replace(/\u0640/g, '');
   s = s.toLowerCase();

@@ -1,10 +1,13 @@
-// Text normalisation for the rule-based classifier.
+// Text normalisation, one copy for every layer: the classifier's keyword matching, duplicate
+// names, phone digits.
 //
 // Pure and deterministic (bundled into workflow code): no `node:` imports, no I/O, no clocks.
 //
-// Two outputs matter:
-//  - `normalizeArabic` folds the spelling variants Arabic writers use interchangeably
-//    (diacritics, tatweel, alef/hamza forms, ya/alef maqsura, ta marbuta, Persian look-alikes).
+//  - `normalizeDigits`: Arabic-Indic and Eastern Arabic-Indic digits -> ASCII.
+//  - `foldArabicLetters`: the letter variants Arabic writers use interchangeably (alef/hamza forms,
+//    ya/alef maqsura, ta marbuta, Persian and Urdu look-alikes) unified. Names use it as it is.
+//  - `normalizeArabic` (chat text): digits, letters folded, diacritics and tatweel removed, and a
+//    word-final hamza dropped as chat writing does ("مساء" / "مسا"; names keep it: علاء is not علا).
 //  - `normalizeForMatch` produces the string every lexicon pattern is matched against: Arabic
 //    folded, digits in ASCII, Latin lowercased without accents, apostrophes dropped ("don't" ->
 //    "dont"), other punctuation and emoji turned into spaces. Repeated letters are left in the
@@ -13,7 +16,17 @@
 //  - `squeezeRepeats` collapses runs of one letter, for comparing single words in sets
 //    (language stopwords, whole-message keywords).
 
-import { normalizeDigits } from '../phone.js';
+const ARABIC_INDIC_ZERO = 0x0660; // ٠ … ٩  (U+0660–U+0669)
+const EASTERN_ARABIC_INDIC_ZERO = 0x06f0; // ۰ … ۹  (U+06F0–U+06F9, Persian/Urdu)
+
+/** Replaces Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits with ASCII 0-9; everything else is left alone. */
+export function normalizeDigits(s: string): string {
+  return s.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    const base = code >= EASTERN_ARABIC_INDIC_ZERO ? EASTERN_ARABIC_INDIC_ZERO : ARABIC_INDIC_ZERO;
+    return String.fromCharCode(0x30 + code - base);
+  });
+}
 
 // Arabic diacritics (harakat, tanwin, shadda, sukun, dagger alef, Quranic marks) and tatweel.
 const ARABIC_MARKS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]/g;
@@ -33,12 +46,14 @@ const ARABIC_FOLD: Record<string, string> = {
 };
 const ARABIC_FOLD_RE = /[\u0649\u06cc\u06d2\u0629\u06c3\u06c1\u06be\u0624\u0626\u06a9\u06aa]/g;
 
-/** Folds Arabic spelling variants: diacritics and tatweel removed, alef forms unified, ى->ي, ة->ه, ؤ->و, ئ->ي, Eastern digits -> ASCII. */
+/** Unifies Arabic letter variants: alef forms -> ا, ى/ی/ے -> ي, ة/ۃ/ہ/ھ -> ه, ؤ -> و, ئ -> ي, ک/ڪ -> ك. */
+export function foldArabicLetters(s: string): string {
+  return s.replace(ALEF_FORMS, '\u0627').replace(ARABIC_FOLD_RE, (ch) => ARABIC_FOLD[ch] ?? ch);
+}
+
+/** Folds Arabic chat text: Eastern digits -> ASCII, diacritics and tatweel removed, letters folded, word-final hamza dropped. */
 export function normalizeArabic(s: string): string {
-  return normalizeDigits(s)
-    .replace(ARABIC_MARKS, '')
-    .replace(ALEF_FORMS, '\u0627')
-    .replace(ARABIC_FOLD_RE, (ch) => ARABIC_FOLD[ch] ?? ch)
+  return foldArabicLetters(normalizeDigits(s).replace(ARABIC_MARKS, ''))
     .replace(/\u0621(?=$|[^\u0621-\u064a])/g, ''); // word-final hamza is usually dropped in chat ("مساء" / "مسا")
 }
 

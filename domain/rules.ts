@@ -8,13 +8,10 @@
 //     `automation.texts`: the default texts (when given, both `ack` and `afterHours` need 'en' and 'ar')
 // Unknown top-level keys (e.g. `version` echoed back from GET /rules) are dropped, not rejected.
 // Ranges of a day are returned sorted by start.
-import { INTENTS } from './classify/types.js';
+import { INTENTS, REQUIRED_TEXT_LANGUAGES, URGENCIES, isLanguageTag, type Urgency } from './vocabulary.js';
 
 export type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 export const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-export type SlaUrgency = 'low' | 'normal' | 'high' | 'urgent';
-export const SLA_URGENCIES: readonly SlaUrgency[] = ['low', 'normal', 'high', 'urgent'];
 
 export interface BusinessHours {
   /** IANA time zone, e.g. 'Asia/Riyadh'. */
@@ -35,7 +32,7 @@ export interface TeamRule {
 
 export interface RulesDocument {
   businessHours: BusinessHours;
-  sla: Record<SlaUrgency, { firstResponseSec: number; nextResponseSec: number }>;
+  sla: Record<Urgency, { firstResponseSec: number; nextResponseSec: number }>;
   teams: TeamRule[];
   /** Team for intents no team lists; defaults to the first team. */
   defaultTeam?: string;
@@ -94,8 +91,6 @@ export const MAX_BURST_QUIET_GAP_SEC = 300;
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** BCP-47-ish: a 2-3 letter primary tag, optional subtags ('ar', 'en-GB', 'zh-Hant-TW'). */
-const LANG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
 
 /** Minutes since local midnight of 'HH:MM' ('24:00' -> 1440). Assumes a validated value. */
 export function timeToMinutes(t: string): number {
@@ -195,7 +190,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
   const sla = {} as RulesDocument['sla'];
   if (!isObj(doc.sla)) bad('sla', 'required object with low, normal, high, urgent');
   else {
-    for (const u of SLA_URGENCIES) {
+    for (const u of URGENCIES) {
       const v = doc.sla[u];
       if (!isObj(v)) {
         bad(`sla.${u}`, 'missing: needs { firstResponseSec, nextResponseSec }');
@@ -207,7 +202,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
       }
       sla[u] = { firstResponseSec: v.firstResponseSec as number, nextResponseSec: v.nextResponseSec as number };
     }
-    for (const k of Object.keys(doc.sla)) if (!(SLA_URGENCIES as readonly string[]).includes(k)) bad(`sla.${k}`, 'unknown urgency (use low, normal, high, urgent)');
+    for (const k of Object.keys(doc.sla)) if (!(URGENCIES as readonly string[]).includes(k)) bad(`sla.${k}`, 'unknown urgency (use low, normal, high, urgent)');
   }
 
   // teams
@@ -235,7 +230,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
       if (!Array.isArray(t.languages) || t.languages.length === 0) bad(`${p}.languages`, 'required non-empty list of language tags');
       else
         t.languages.forEach((x: unknown, j: number) => {
-          if (typeof x !== 'string' || !LANG.test(x)) bad(`${p}.languages[${j}]`, `${JSON.stringify(x)} is not a language tag like "ar" or "en-GB"`);
+          if (!isLanguageTag(x)) bad(`${p}.languages[${j}]`, `${JSON.stringify(x)} is not a language tag like "ar" or "en-GB"`);
           else languages.push(x);
         });
       const team: TeamRule = { name, intents, languages };
@@ -279,12 +274,12 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
             }
             const out: Record<string, string> = {};
             for (const [lang, text] of Object.entries(texts)) {
-              if (!LANG.test(lang)) bad(`${p}.${lang}`, 'key is not a language tag');
+              if (!isLanguageTag(lang)) bad(`${p}.${lang}`, 'key is not a language tag');
               else if (typeof text !== 'string' || text.trim() === '') bad(`${p}.${lang}`, 'must be a non-empty text');
               else if (text.length > MAX_AUTOMATION_TEXT) bad(`${p}.${lang}`, `longer than ${MAX_AUTOMATION_TEXT} characters (WhatsApp's limit for a text is 4096)`);
               else out[lang] = text;
             }
-            for (const need of ['en', 'ar']) if (!(need in texts)) bad(`${p}.${need}`, `missing: texts must include "${need}"`);
+            for (const need of REQUIRED_TEXT_LANGUAGES) if (!(need in texts)) bad(`${p}.${need}`, `missing: texts must include "${need}"`);
             automation.texts[kind] = out;
           }
       }
