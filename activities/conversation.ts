@@ -20,7 +20,7 @@ import type { Classification, MessageClassifier } from '../workflows/policy/clas
 import { ruleBasedClassifier } from '../workflows/policy/classify/index.js';
 import type { RulesDocument } from '../domain/rules.js';
 import { createContextActivities, type ConversationContext } from './context.js';
-import { createCrmRecordActivities, type ConversationFields, type RecordEventInput } from './crm-records.js';
+import { createCrmRecordActivities, type ConversationFields, type RecordEventInput, type StoredConversation } from './crm-records.js';
 import { notifyPlacements } from './placements.js';
 import { createTeamActivities, type TeamAgent } from './team.js';
 
@@ -50,6 +50,8 @@ export interface IngestResult {
   classifications: Record<string, Classification>;
   context: ConversationContext | null;
   rules: { version: number; rules: RulesDocument } | null;
+  /** The stored conversation (status, urgency, paused, assignee, team) after this write. */
+  conversation: StoredConversation | null;
 }
 
 export interface DecisionInput {
@@ -124,6 +126,7 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
         classifications: {},
         context: null,
         rules: null,
+        conversation: r.conversation ?? null,
       };
       if (!r.conversationId || !r.contactId) return out;
       // This run holds what the conversation holds (a run started again, a continue-as-new).

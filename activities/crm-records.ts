@@ -26,6 +26,16 @@ export interface RecordInboundResult {
   newIds: string[];
   /** Messages Postgres refused for good: kept as dead letters, the conversation goes on. */
   deadLettered: string[];
+  /** The stored conversation after this write: what a fresh run (after a completed one) starts from. */
+  conversation?: StoredConversation;
+}
+
+export interface StoredConversation {
+  status: string;
+  urgency: string;
+  paused: boolean;
+  assignee: string | null;
+  team: string | null;
 }
 
 const statusRawKey = (s: StatusEvent) => `status:${s.waMessageId}:${s.status}`;
@@ -97,12 +107,18 @@ export function createCrmRecordActivities(db: Db) {
           target: conversations.workflowId,
           set: {
             lastInboundAt: sql`greatest(${conversations.lastInboundAt}, excluded.last_inbound_at)`,
-            // A buyer writing again reopens a resolved conversation.
-            status: sql`case when ${conversations.status} = 'resolved' then 'open' else ${conversations.status} end`,
             updatedAt: new Date(),
           },
         })
-        .returning({ id: conversations.id, contactId: conversations.contactId });
+        .returning({
+          id: conversations.id,
+          contactId: conversations.contactId,
+          status: conversations.status,
+          urgency: conversations.urgency,
+          paused: conversations.paused,
+          assignee: conversations.assignee,
+          team: conversations.team,
+        });
       const conversationId = conv!.id;
       const stored = await tx
         .insert(messages)
@@ -114,7 +130,8 @@ export function createCrmRecordActivities(db: Db) {
             direction: 'in',
             type: m.type,
             text: m.text,
-            raw: (raws.get(m.waMessageId) ?? m.raw ?? null) as object,
+            // A redelivery carries no raw JSON (the message is stored already): the row keeps its own.
+            raw: (raws.get(m.waMessageId) ?? m.raw ?? {}) as object,
             sentAt: new Date(m.at),
             status: 'received',
             recordedByRun: input.runId ?? null,
@@ -129,6 +146,11 @@ export function createCrmRecordActivities(db: Db) {
           .from(messages)
           .where(and(inArray(messages.waMessageId, batch.map((m) => m.waMessageId)), eq(messages.recordedByRun, input.runId)));
         for (const r of mine) if (!stored.some((x) => x.id === r.id)) stored.push(r);
+      }
+      // A buyer writing again reopens a resolved conversation: only a message that is new does.
+      if (stored.length > 0 && conv!.status === 'resolved') {
+        await tx.update(conversations).set({ status: 'open', updatedAt: new Date() }).where(eq(conversations.id, conversationId));
+        conv!.status = 'open';
       }
       // The raw JSON now lives on its message.
       const consumed = batch.map((m) => m.waMessageId).filter((id) => raws.has(id));
@@ -167,7 +189,8 @@ export function createCrmRecordActivities(db: Db) {
           })
           .onConflictDoNothing();
       }
-      return { contactId: conv!.contactId, conversationId, stored: stored.length, newIds: stored.map((x) => x.id) };
+      const { status, urgency, paused, assignee, team } = conv!;
+      return { contactId: conv!.contactId, conversationId, stored: stored.length, newIds: stored.map((x) => x.id), conversation: { status, urgency, paused, assignee, team } };
     });
   }
 

@@ -35,6 +35,8 @@ const FAILURE_STATUS: Record<string, [number, string]> = {
   OutsideCustomerServiceWindow: [409, 'outside_customer_service_window'],
   RecipientOptedOut: [409, 'recipient_opted_out'],
   Undeliverable: [409, 'undeliverable'],
+  // The request left and no answer came: it may have reached the buyer; shown on the timeline.
+  SendOutcomeUnknown: [502, 'send_outcome_unknown'],
 };
 
 function toHttpError(err: unknown): HttpError {

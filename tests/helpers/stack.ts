@@ -30,7 +30,13 @@ export interface Stack {
 const silentLog = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
 
 export async function startStack(
-  opts: { worker?: boolean; address?: string; statusDelaysMs?: { sent?: number; delivered?: number; read?: number } } = {},
+  opts: {
+    worker?: boolean;
+    address?: string;
+    statusDelaysMs?: { sent?: number; delivered?: number; read?: number };
+    /** The Graph client's timeout (a hanging answer becomes an ambiguous failure after it). */
+    graphTimeoutMs?: number;
+  } = {},
 ): Promise<Stack> {
   const address = opts.address ?? inject('temporalAddress');
   const db = await createTestDb();
@@ -44,7 +50,7 @@ export async function startStack(
     address,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test' }), temporal: client }),
+    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test', ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}) }), temporal: client }),
     log: silentLog,
   });
   if (opts.worker !== false) runner.start();

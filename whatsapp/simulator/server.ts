@@ -353,9 +353,16 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       ...sentExtras(msg),
       body: msg,
       at: new Date().toISOString(),
-      ...(rule ? { failedCode: rule.code } : {}),
+      ...(rule && rule.mode !== 'hang' ? { failedCode: rule.code } : {}),
     });
     log(`${type} ${sent.id} -> ${sent.to}: ${(sent.text ?? '').slice(0, 80)}`);
+    if (rule?.mode === 'hang') {
+      // Sent, and no answer: the client times out not knowing. The socket is dropped later.
+      scheduleStatuses(sent);
+      log(`hanging the answer to send ${sent.id}`);
+      setTimeout(() => res.destroy(), 60_000).unref();
+      return;
+    }
     scheduleStatuses(sent, rule ? { code: rule.code, title: rule.message, message: rule.message, details: rule.details } : undefined);
     const contact = waId !== undefined ? { input: msg.to, wa_id: waId } : { input: msg.recipient, user_id: userId };
     const message: Record<string, unknown> = { id: sent.id };

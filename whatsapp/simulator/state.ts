@@ -97,8 +97,10 @@ export interface FailOptions {
    * `response` (default): the send itself answers with the Graph error.
    * `status`: the send succeeds (a wamid) and a `failed` status webhook carries the error, as
    * Meta does for 131047, 131026, 131049, 131050...
+   * `hang`: the message is sent (it reaches the buyer) but no answer ever comes back: the
+   * ambiguous failure a client timeout leaves (the request left; did it arrive?).
    */
-  mode?: 'response' | 'status';
+  mode?: 'response' | 'status' | 'hang';
   /** Error message / details override. */
   message?: string;
   details?: string;
@@ -109,7 +111,7 @@ export interface FailureRule {
   remaining: number;
   to?: string;
   httpStatus: number;
-  mode: 'response' | 'status';
+  mode: 'response' | 'status' | 'hang';
   message: string;
   details: string;
 }

@@ -50,6 +50,8 @@ export interface RecordedBatch {
   classifications: Record<string, Classification>;
   context: ConversationContext | null;
   rules: { version: number; rules: RulesDocument } | null;
+  /** The stored conversation: a fresh run (its conversation known to the CRM already) starts from it. */
+  conversation?: { status: string; urgency: string; paused: boolean; assignee: string | null; team: string | null } | null;
 }
 
 /** Which agent action a human took (a pending automated step started before it is stale). */
@@ -212,6 +214,17 @@ export class ConversationState {
   recorded(batch: readonly InboundEvent[], r: RecordedBatch, nowMs: number): { fresh: InboundMessageEvent[] } {
     this.queue = this.queue.slice(batch.length);
     this.snap.pending = this.queue.length;
+    // The first write of a run that follows a completed one: the CRM knows the conversation (a
+    // redelivery after completion must not reopen it, and whoever holds it still does).
+    if (!this.snap.conversationId && r.conversation) {
+      const c = r.conversation;
+      this.snap.status = c.status as ConversationStatus;
+      this.snap.urgency = c.urgency as Urgency;
+      this.snap.paused = c.paused;
+      this.snap.assignee = c.assignee;
+      this.snap.team = c.team;
+      if (c.status === 'resolved') this.resolvedAtMs = nowMs;
+    }
     if (r.conversationId) this.snap.conversationId = r.conversationId;
     if (r.contactId) this.snap.contactId = r.contactId;
     if (r.context) {

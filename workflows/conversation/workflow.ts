@@ -39,6 +39,8 @@ export interface ConversationTestOptions {
   continueAsNewAfterEvents?: number;
   /** The time-skipping test server has no custom search attributes. */
   searchAttributes?: boolean;
+  /** How long a resolved conversation stays quiet before its run completes (default an hour). */
+  resolvedQuietMs?: number;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     input.carried !== undefined,
   );
   const timers = new Timers();
+  const quietMs = input.test?.resolvedQuietMs ?? RESOLVED_QUIET_MS;
   state.markResolvedAt(Date.now());
 
   // Signals only enqueue; validators only read; updates are turns of their own.
@@ -134,7 +137,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     const sla = state.snapshot().sla;
     timers.set('sla', sla ? Date.parse(sla.dueAt) : null);
     const quietSince = state.quietSinceMs();
-    timers.set('quiet', quietSince !== null ? quietSince + RESOLVED_QUIET_MS : null);
+    timers.set('quiet', quietSince !== null ? quietSince + quietMs : null);
 
     await condition(() => state.hasPending() || state.hasPlacements() || timers.fired.size > 0 || runner.dirty || tooLong());
     timers.fired.clear();
@@ -150,7 +153,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
 
     // Quiet and resolved: the run ends, but only if nothing arrived while its handlers finished.
     const since = state.quietSinceMs();
-    if (since !== null && Date.now() >= since + RESOLVED_QUIET_MS && !state.hasPending()) {
+    if (since !== null && Date.now() >= since + quietMs && !state.hasPending()) {
       await condition(allHandlersFinished);
       if (!state.hasPending() && !state.hasPlacements() && state.quietSinceMs() !== null) return state.snapshot();
       continue;
