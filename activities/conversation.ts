@@ -193,6 +193,23 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
       let freed: Placement[] = [];
       const [row] = await db.select({ assignee: conversations.assignee, team: conversations.team }).from(conversations).where(eq(conversations.id, conversationId));
       const current = { assignee: row?.assignee ?? null, team: row?.team ?? null };
+      /** A buyer who waits for an answer is never left unassigned and unqueued: back to the team. */
+      const requeueIfWaiting = async (releasedFrom: string | null, freedSoFar: Placement[]): Promise<ActionResult> => {
+        const p = input.placement;
+        if (!p?.waitingSince || !current.team) return { ok: true, assignee: null, team: current.team, queued: false, reasons: [] };
+        const placed = await assignConversation(db, {
+          conversationId,
+          workflowId,
+          runId,
+          team: current.team,
+          language: p.language,
+          urgency: p.urgency,
+          waitingSince: p.waitingSince,
+          excludeAgentIds: releasedFrom ? [releasedFrom] : [],
+        });
+        freedSoFar.push(...(placed.freed ?? []));
+        return { ok: true, assignee: placed.assignee, team: placed.team, queued: placed.queued, reasons: placed.reasons };
+      };
       switch (input.action) {
         case 'take_over': {
           const r = await assignDirectly(db, { conversationId, workflowId, agentId: input.agentId!, runId });
@@ -225,14 +242,14 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
           } else {
             const released = await releaseConversation(db, { conversationId });
             freed = released.freed;
-            result = { ok: true, assignee: null, team: current.team, queued: false, reasons: ['unassigned'] };
+            result = await requeueIfWaiting(released.released, freed);
           }
           break;
         }
         case 'release': {
           const released = await releaseConversation(db, { conversationId });
           freed = released.freed;
-          result = { ok: true, assignee: null, team: current.team, queued: false, reasons: [] };
+          result = await requeueIfWaiting(released.released, freed);
           break;
         }
         case 'close': {

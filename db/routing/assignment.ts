@@ -107,7 +107,8 @@ async function place(tx: Tx, conversationId: string, agent: Candidate, team: str
   await tx
     .update(conversations)
     // A placement from the queue (no run asking) keeps the run id the conversation had.
-    .set({ assignee: agent.id, team, ...(runId !== undefined ? { assignedRunId: runId } : {}), updatedAt: new Date() })
+    // Placed with a person: open (a resolved conversation given to someone counts in their load).
+    .set({ assignee: agent.id, team, status: sql`case when ${conversations.status} = 'resolved' then 'open' else ${conversations.status} end`, ...(runId !== undefined ? { assignedRunId: runId } : {}), updatedAt: new Date() })
     .where(eq(conversations.id, conversationId));
   // clock_timestamp(), not now(): a transaction that waited for the lock must still sort after
   // the one it waited for.
@@ -323,11 +324,15 @@ export async function assignDirectly(
       const pool = await lockAgents(tx, { ids: [input.agentId, seen.assignee].filter(isUuid) });
       await lockQueueRow(tx, input.conversationId);
       const [conv] = await tx
-        .select({ assignee: conversations.assignee, team: conversations.team })
+        .select({ assignee: conversations.assignee, team: conversations.team, status: conversations.status })
         .from(conversations)
         .where(eq(conversations.id, input.conversationId))
         .for('update');
       if (!conv) return { result: { ok: false, reason: `no conversation ${input.conversationId}` }, previous: null, previousTeam: null };
+      // A person taking a resolved conversation reopens it: it counts in their load from now on.
+      if (conv.status === 'resolved') {
+        await tx.update(conversations).set({ status: 'open', updatedAt: new Date() }).where(eq(conversations.id, input.conversationId));
+      }
       if (conv.assignee !== seen.assignee) return 'retry';
       const agent = pool.get(input.agentId);
       if (!agent) return { result: { ok: false, reason: `no agent ${input.agentId}` }, previous: null, previousTeam: null };

@@ -30,6 +30,8 @@ export interface ConversationSnapshot {
   context?: ConversationContext | null;
   /** Step 4: the buyer's messages of the current turn, waiting for the quiet gap. */
   burstSize?: number;
+  /** A turn is running (the query answers between its steps). */
+  busy?: boolean;
   language?: string | null;
   intent?: string | null;
   optedOut?: boolean;

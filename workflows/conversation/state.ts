@@ -457,11 +457,19 @@ export class ConversationState {
     this.snap.paused = false;
   }
 
-  /** The person now owns it (db/routing answered with the assignment). */
+  /** The person now owns it (db/routing answered with the assignment); a resolved one reopens. */
   takeOver(agentId: string, team: string | null): void {
     this.snap.takenOverBy = agentId;
     this.snap.assignee = agentId;
     if (team) this.snap.team = team;
+    this.reopenForAPerson();
+  }
+
+  private reopenForAPerson(): void {
+    if (this.snap.status === 'resolved') {
+      this.snap.status = 'open';
+      this.resolvedAtMs = null;
+    }
   }
 
   release(): void {
@@ -473,6 +481,7 @@ export class ConversationState {
     this.snap.assignee = placed.assignee;
     if (placed.team !== null) this.snap.team = placed.team;
     this.snap.takenOverBy = null;
+    if (placed.assignee) this.reopenForAPerson();
   }
 
   close(nowMs: number): void {

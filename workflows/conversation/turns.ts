@@ -345,7 +345,9 @@ export class TurnRunner {
           this.state.takeOver(args.agentId!, r.team);
           break;
         case 'release':
+          // Released, and back to the team when the buyer still waits (db/routing's answer).
           this.state.release();
+          if (r.assignee) this.state.reassign({ assignee: r.assignee, team: r.team });
           break;
         case 'reassign':
           this.state.reassign({ assignee: r.assignee, team: r.team });

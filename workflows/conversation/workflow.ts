@@ -105,7 +105,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   setHandler(assignedSignal, (placement) => {
     state.queuePlacement(placement);
   });
-  setHandler(snapshotQuery, () => state.snapshot());
+  setHandler(snapshotQuery, () => ({ ...state.snapshot(), busy: runner.busy }));
 
   const updateId = () => currentUpdateInfo()?.id ?? `${Date.now()}`;
   const validating = (fn: () => void) => {
