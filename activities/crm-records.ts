@@ -4,8 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { dbErrorMessage, isPermanentDbError, keepDeadLetter, sqlState, storeOrDeadLetter } from '../db/dead-letters.js';
 import { contactIdentities, contacts, conversations, inboundRaw, interactionEvents, messages } from '../db/schema.js';
-import type { InboundMessageEvent, StatusEvent } from '../whatsapp/events.js';
-import { nextDeliveryStatus } from '../domain/delivery-status.js';
+import type { InboundMessageEvent } from '../whatsapp/events.js';
 import { resolveSenderContact } from './identity.js';
 
 export interface RecordInboundInput {
@@ -38,24 +37,11 @@ export interface StoredConversation {
   team: string | null;
 }
 
-const statusRawKey = (s: StatusEvent) => `status:${s.waMessageId}:${s.status}`;
-
 /** Raw JSON the webhook stored for these keys (signals carry none). */
 async function rawFor(db: Db, keys: string[]): Promise<Map<string, unknown>> {
   if (keys.length === 0) return new Map();
   const rows = await db.select({ key: inboundRaw.key, raw: inboundRaw.raw }).from(inboundRaw).where(inArray(inboundRaw.key, keys));
   return new Map(rows.map((r) => [r.key, r.raw]));
-}
-
-export interface RecordOutboundInput {
-  conversationId: string;
-  waMessageId: string;
-  type: string;
-  text: string | null;
-  at: string;
-  raw: unknown;
-  /** Agent id, or 'automation'. */
-  sentBy?: string;
 }
 
 /** What the read-model write may change: never assignee or team (db/routing owns those). */
@@ -238,112 +224,6 @@ export function createCrmRecordActivities(db: Db) {
       return { conversationId: existing?.id ?? null, contactId: existing?.contactId ?? null, stored: 0, newIds: [], deadLettered };
     },
 
-
-    /** A message we sent (accepted by the Graph API): stored once, keyed by its wamid. */
-    async recordOutbound(input: RecordOutboundInput): Promise<{ stored: boolean }> {
-      return db.transaction(async (tx) => {
-        const [conv] = await tx
-          .select({ id: conversations.id, contactId: conversations.contactId })
-          .from(conversations)
-          .where(eq(conversations.id, input.conversationId));
-        if (!conv) throw new Error(`no conversation ${input.conversationId}`);
-        const at = new Date(input.at);
-        const stored = await tx
-          .insert(messages)
-          .values({
-            waMessageId: input.waMessageId,
-            conversationId: conv.id,
-            contactId: conv.contactId,
-            direction: 'out',
-            type: input.type,
-            text: input.text,
-            raw: { ...(input.raw as object), ...(input.sentBy ? { sentBy: input.sentBy } : {}) },
-            sentAt: at,
-            status: 'accepted',
-          })
-          .onConflictDoNothing({ target: messages.waMessageId })
-          .returning({ id: messages.id });
-        if (stored.length > 0) {
-          await tx
-            .update(conversations)
-            .set({
-              lastOutboundAt: sql`greatest(${conversations.lastOutboundAt}, ${at.toISOString()}::timestamptz)`,
-              lastOutboundStatus: 'accepted',
-              lastOutboundErrorCode: null,
-              updatedAt: new Date(),
-            })
-            .where(eq(conversations.id, conv.id));
-        }
-        return { stored: stored.length > 0 };
-      });
-    },
-
-    /** Delivery statuses of messages we sent: forward only; each kept as a timeline event. */
-    async recordStatuses(input: { conversationId: string | null; statuses: StatusEvent[] }): Promise<{ updated: number }> {
-      let updated = 0;
-      const raws = await rawFor(db, input.statuses.map(statusRawKey));
-      for (const s of input.statuses) {
-        const raw = (raws.get(statusRawKey(s)) ?? s.raw ?? null) as object;
-        const letter = { key: `status:${s.waMessageId}:${s.status}`, kind: 'status', payload: { event: s, raw } };
-        await storeOrDeadLetter(db, letter, () => db.transaction(async (tx) => {
-          const [row] = await tx
-            .select({
-              id: messages.id,
-              status: messages.status,
-              direction: messages.direction,
-              conversationId: messages.conversationId,
-              contactId: messages.contactId,
-            })
-            .from(messages)
-            .where(eq(messages.waMessageId, s.waMessageId))
-            .for('update');
-          await tx
-            .insert(interactionEvents)
-            .values({
-              idempotencyKey: `status:${s.waMessageId}:${s.status}`,
-              conversationId: row?.conversationId ?? input.conversationId,
-              contactId: row?.contactId ?? null,
-              kind: row ? 'status' : 'orphan_status',
-              payload: {
-                waMessageId: s.waMessageId,
-                status: s.status,
-                ...(s.errorCode !== undefined ? { errorCode: s.errorCode, errorTitle: s.errorTitle ?? null } : {}),
-                raw,
-              },
-              at: new Date(s.at),
-            })
-            .onConflictDoNothing();
-          if (!row) return;
-          const next = nextDeliveryStatus(row.status, s.status);
-          if (next === row.status) return;
-          await tx
-            .update(messages)
-            .set({
-              status: next,
-              statusAt: new Date(s.at),
-              ...(next === 'failed' ? { errorCode: s.errorCode ?? null, errorTitle: s.errorTitle ?? null } : {}),
-            })
-            .where(eq(messages.id, row.id));
-          updated++;
-          // The conversation's outcome follows its latest outbound message.
-          if (row.direction === 'out') {
-            await tx
-              .update(conversations)
-              .set({ lastOutboundStatus: next, lastOutboundErrorCode: next === 'failed' ? (s.errorCode ?? null) : null, updatedAt: new Date() })
-              .where(
-                and(
-                  eq(conversations.id, row.conversationId),
-                  sql`not exists (select 1 from ${messages} m where m.conversation_id = ${row.conversationId}
-                        and m.direction = 'out' and m.sent_at > (select sent_at from ${messages} where id = ${row.id}))`,
-                ),
-              );
-          }
-          // The raw JSON now lives on its timeline event.
-          await tx.delete(inboundRaw).where(eq(inboundRaw.key, statusRawKey(s)));
-        }));
-      }
-      return { updated };
-    },
 
     /** Keep the conversation's read model in step with the workflow's state. */
     async recordConversationState(input: { conversationId: string; fields: ConversationFields }): Promise<void> {

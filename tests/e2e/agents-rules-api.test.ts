@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAssignmentActivities } from '../../activities/assignment.js';
+import { currentRules } from '../../db/routing/rules.js';
 import { contacts, conversations } from '../../db/schema.js';
 import { appWithoutWorker } from '../helpers/stack.js';
 import { DEFAULT_RULES } from '../../domain/rules.js';
@@ -102,7 +102,7 @@ describe('rules', () => {
     const wrapped = await api('PUT', '/rules', { data: { ...got, version: 3, burstQuietGapSec: 4 } });
     expect(wrapped.json).toEqual({ version: 4 });
 
-    const loaded = await createAssignmentActivities(db.db).loadRules();
+    const loaded = await currentRules(db.db);
     expect(loaded.version).toBe(4);
     expect(loaded.rules.burstQuietGapSec).toBe(4);
     expect(loaded.rules.teams.map((t) => t.name)).toContain('vip');

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
 import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createAssignmentActivities, type AssignResult } from '../../activities/assignment.js';
+import { assignConversation, closeConversationAssignment, fillFromQueue, releaseConversation, type AssignResult } from '../../db/routing/assignment.js';
 import { listQueue } from '../../db/routing/assignment.js';
 import { agents, contacts, conversations, teamQueue } from '../../db/schema.js';
 import { appWithoutWorker } from '../helpers/stack.js';
@@ -16,7 +16,6 @@ let db: TestDb;
 let app: FastifyInstance;
 let connection: Connection;
 let temporal: Client;
-let acts: ReturnType<typeof createAssignmentActivities>;
 const token = `tok_${randomBytes(8).toString('hex')}`;
 const run = randomBytes(4).toString('hex');
 
@@ -25,7 +24,6 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: inject('temporalAddress') });
   temporal = new Client({ connection, namespace: 'default' });
   app = await appWithoutWorker(db, temporal, token);
-  acts = createAssignmentActivities(db.db);
 });
 afterAll(async () => {
   await app?.close();
@@ -79,7 +77,7 @@ async function makeConversations(prefix: string, n: number, f: (i: number) => Pa
 }
 
 const assign = (c: Conv, extra: Record<string, unknown> = {}) =>
-  acts.assignConversation({ conversationId: c.id, workflowId: c.workflowId, team: c.team, language: c.language, urgency: c.urgency, waitingSince: c.waitingSince, ...extra });
+  assignConversation(db.db, { conversationId: c.id, workflowId: c.workflowId, team: c.team, language: c.language, urgency: c.urgency, waitingSince: c.waitingSince, ...extra });
 
 /** Served order: most urgent, then waiting longest. */
 const servedOrder = (cs: Conv[]) =>
@@ -165,8 +163,8 @@ describe('200 conversations at once, 5 agents of capacity 10', () => {
     const a0 = convs.filter((_, i) => results[i]!.assignee === agentIds[0]).slice(0, 3);
     const a1 = convs.filter((_, i) => results[i]!.assignee === agentIds[1]).slice(0, 2);
     const [c0, c1, c2, r0, r1] = await Promise.all([
-      ...a0.map((c) => acts.closeConversationAssignment({ conversationId: c.id })),
-      ...a1.map((c) => acts.releaseConversation({ conversationId: c.id })),
+      ...a0.map((c) => closeConversationAssignment(db.db, { conversationId: c.id })),
+      ...a1.map((c) => releaseConversation(db.db, { conversationId: c.id })),
     ]);
     const freed = [c0, c1, c2, r0, r1].flatMap((r) => r!.freed);
     expect(freed).toHaveLength(5);
@@ -195,7 +193,7 @@ describe('200 conversations at once, 5 agents of capacity 10', () => {
     ).slice(0, 20);
     const newcomers = await makeConversations('late', 30, () => ({ urgency: 'urgent', waitingSince: new Date().toISOString() }));
     const out = await Promise.all([
-      ...closing.map((c) => acts.closeConversationAssignment({ conversationId: c.id })),
+      ...closing.map((c) => closeConversationAssignment(db.db, { conversationId: c.id })),
       ...newcomers.map((c) => assign(c)),
     ]);
     await expectNoAgentOverCapacity();
@@ -240,7 +238,7 @@ describe('200 conversations at once, 5 agents of capacity 10', () => {
     const low = await api('PATCH', `/agents/${agentIds[2]}`, { capacity: 5 });
     expect(low.json).toMatchObject({ capacity: 5, load: 13 });
     const queuedBefore = await queuedIds();
-    await acts.releaseConversation({ conversationId: head[0]! });
+    await releaseConversation(db.db, { conversationId: head[0]! });
     expect(await queuedIds()).toEqual(queuedBefore);
   });
 
@@ -250,7 +248,7 @@ describe('200 conversations at once, 5 agents of capacity 10', () => {
     await api('PATCH', `/agents/${agent}`, { active: false });
     const head = (await queuedIds()).slice(0, 2);
     // Two of the agent's conversations close: the slots stay empty while inactive.
-    for (const c of mine.slice(0, 2)) expect((await acts.closeConversationAssignment({ conversationId: c.id })).freed).toEqual([]);
+    for (const c of mine.slice(0, 2)) expect((await closeConversationAssignment(db.db, { conversationId: c.id })).freed).toEqual([]);
     expect((await queuedIds()).slice(0, 2)).toEqual(head);
     const back = await api('PATCH', `/agents/${agent}`, { active: true });
     expect(back.json).toMatchObject({ active: true, load: 10 });
@@ -302,7 +300,7 @@ describe('choosing an agent', () => {
     expect(i.queued).toBe(true);
     expect(i.reasons.join(' ')).toMatch(/at capacity/);
     // En has room but speaks no Arabic and no French: nothing to fill.
-    expect((await acts.fillFromQueue({ team })).assigned).toEqual([]);
+    expect((await fillFromQueue(db.db, { team })).assigned).toEqual([]);
     // A French speaker joins: the French one (urgent) is served at once, the Arabic one waits.
     const fr = await mk({ name: 'Fr', languages: ['fr'], capacity: 1 });
     expect((await db.db.select().from(conversations).where(eq(conversations.id, cs[5]!.id)))[0]!.assignee).toBe(fr);

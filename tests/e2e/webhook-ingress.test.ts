@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { asc, eq } from 'drizzle-orm';
-import { createCrmRecordActivities } from '../../activities/crm-records.js';
-import { contactIdentities, conversations, interactionEvents, messages } from '../../db/schema.js';
+import { markSent } from '../../db/outbox.js';
+import { contactIdentities, conversations, interactionEvents, messages, outbox } from '../../db/schema.js';
 import { parseWebhook } from '../../whatsapp/parse.js';
 import { snapshotQuery } from '../../workflows/conversation/contract.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -232,9 +232,10 @@ describe('statuses of messages we sent', () => {
       return r.status === 200 ? r.json : undefined;
     });
     const waMessageId = `wamid.OUT.${uniqueId('')}`;
-    await createCrmRecordActivities(a.db.db).recordOutbound({
-      conversationId: m.conversationId, waMessageId, type: 'text', text: 'Thanks, 20 units are 1,200 SAR', at: new Date().toISOString(), raw: {},
-    });
+    // As the outbox records a send the Graph API took.
+    const [conv] = await a.db.db.select().from(conversations).where(eq(conversations.id, m.conversationId));
+    await a.db.db.insert(outbox).values({ key: `test:${waMessageId}`, conversationId: m.conversationId, workflowId: conv!.workflowId, kind: 'reply', status: 'sending', request: { type: 'text', text: 'Thanks, 20 units are 1,200 SAR' }, sentBy: 'test' });
+    await markSent(a.db.db, `test:${waMessageId}`, { waMessageId, at: new Date().toISOString(), raw: {} });
     return { waMessageId, conversationId: m.conversationId as string };
   }
 
