@@ -1,10 +1,10 @@
 // Dead letters: what Postgres refuses however often it is asked (a value it cannot store), kept with
 // its reason so that the conversation goes on and a person can look at it.
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { cleanJson, cleanText } from '../domain/text.js';
 import type { Db } from './client.js';
-import { encodeCursor, type Cursor } from '../domain/ids.js';
-import type { Page } from './crm/paging.js';
+import type { Cursor } from '../domain/ids.js';
+import { afterCursor, newestFirst, toPage, type Page } from './crm/paging.js';
 import { deadLetters } from './schema.js';
 
 /** SQLSTATE of an error from postgres.js or PGlite, also when drizzle wraps it. */
@@ -90,25 +90,15 @@ export interface DeadLetterView {
 }
 
 export async function listDeadLetters(db: Db, page: { limit: number; cursor?: Cursor; kind?: string }): Promise<Page<DeadLetterView>> {
-  const where = [
-    ...(page.kind ? [eq(deadLetters.kind, page.kind)] : []),
-    ...(page.cursor ? [or(lt(deadLetters.at, page.cursor.createdAt), and(eq(deadLetters.at, page.cursor.createdAt), lt(deadLetters.id, page.cursor.id)))!] : []),
-  ];
   const rows = await db
     .select()
     .from(deadLetters)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(deadLetters.at), desc(deadLetters.id))
+    .where(and(page.kind ? eq(deadLetters.kind, page.kind) : undefined, afterCursor(deadLetters.at, deadLetters.id, page.cursor)))
+    .orderBy(...newestFirst(deadLetters.at, deadLetters.id))
     .limit(page.limit + 1);
-  const more = rows.length > page.limit;
-  const data = (more ? rows.slice(0, page.limit) : rows).map((r) => ({
-    id: r.id,
-    key: r.key,
-    kind: r.kind,
-    workflowId: r.workflowId,
-    reason: r.reason,
-    payload: r.payload,
-    at: r.at.toISOString(),
-  }));
-  return { data, nextCursor: more ? encodeCursor({ createdAt: rows[page.limit - 1]!.at, id: rows[page.limit - 1]!.id }) : null };
+  return toPage(
+    rows.map((r) => ({ ...r, createdAt: r.at })),
+    page.limit,
+    (r): DeadLetterView => ({ id: r.id, key: r.key, kind: r.kind, workflowId: r.workflowId, reason: r.reason, payload: r.payload, at: r.at.toISOString() }),
+  );
 }

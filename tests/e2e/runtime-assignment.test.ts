@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { conversations, teamQueue } from '../../db/schema.js';
 import { closeUpdate, reassignUpdate, takeOverUpdate } from '../../workflows/conversation/contract.js';
-import { createAgent, fastRules, startConversation, type Conversation } from '../helpers/conversations.js';
+import { createAgent, fastRules, startConversation, type Conversation, RUNTIME_MODES } from '../helpers/conversations.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually } from '../helpers/webhooks.js';
 
@@ -53,12 +53,8 @@ async function placed(c: Conversation) {
   return c.until((x) => !!x.lastDecision, 15_000);
 }
 
-const modes = [
-  ['plainly', undefined],
-  ['with a continue-as-new in the middle', { continueAsNewAfterEvents: 8 }],
-] as const;
 
-describe.each(modes)('assignment, %s', (_name, test) => {
+describe.each(RUNTIME_MODES)('assignment, %s', (_name, test) => {
   it('a reopen after close never counts an agent over capacity 1', async () => {
     const { agents: [x] } = await teamWith(1);
     const a = await startConversation(s, 'How much is the 5L bottle?', test);

@@ -2,7 +2,7 @@
 // from the breach, a later buyer message in the same wait never brings it earlier (into the past),
 // and a decision never lowers the urgency the escalation raised.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, fastRules, startConversation } from '../helpers/conversations.js';
+import { createAgent, fastRules, startConversation, RUNTIME_MODES } from '../helpers/conversations.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let s: Stack;
@@ -19,12 +19,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const modes = [
-  ['plainly', undefined],
-  ['with a continue-as-new in the middle', { continueAsNewAfterEvents: 8 }],
-] as const;
 
-describe.each(modes)('after a breach, %s', (_name, test) => {
+describe.each(RUNTIME_MODES)('after a breach, %s', (_name, test) => {
   it('the next deadline counts from the breach; a buyer message neither brings it earlier nor lowers the urgency', async () => {
     const c = await startConversation(s, 'How much for 20 units?', test);
     const decided = await c.until((x) => !!x.sla, 10_000);

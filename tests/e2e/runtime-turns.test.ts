@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markSent } from '../../db/outbox.js';
 import { conversations, messages, outbox } from '../../db/schema.js';
 import { closeUpdate, pauseUpdate, sendReplyUpdate, takeOverUpdate } from '../../workflows/conversation/contract.js';
-import { createAgent, fastRules, newBuyer, sentTo, startConversation, timeline } from '../helpers/conversations.js';
+import { createAgent, fastRules, newBuyer, sentTo, startConversation, timeline, RUNTIME_MODES } from '../helpers/conversations.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook, statusWebhookBody, textMessageBody, TEST_PHONE_NUMBER_ID } from '../helpers/webhooks.js';
 
@@ -24,12 +24,8 @@ afterAll(async () => {
 const outboxOf = (workflowId: string) => s.db.db.select().from(outbox).where(eq(outbox.workflowId, workflowId));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const modes = [
-  ['plainly', undefined],
-  ['with a continue-as-new in the middle', { continueAsNewAfterEvents: 8 }],
-] as const;
 
-describe.each(modes)('the runtime, %s', (_name, test) => {
+describe.each(RUNTIME_MODES)('the runtime, %s', (_name, test) => {
   it('an agent who answers during the quiet gap is not overtaken: no acknowledgement, no deadline, no escalation', async () => {
     const c = await startConversation(s, 'How much for 20 units?', test);
     // The gap is 1 s: answer at once.

@@ -110,3 +110,9 @@ export async function timeline(s: Stack, conversationId: string, kind?: string) 
   const r = await s.api(`/api/v1/conversations/${conversationId}`);
   return (r.json.timeline as any[]).filter((e) => !kind || e.kind === kind);
 }
+
+/** Each runtime scenario runs plainly and with a continue-as-new in the middle. */
+export const RUNTIME_MODES = [
+  ['plainly', undefined],
+  ['with a continue-as-new in the middle', { continueAsNewAfterEvents: 8 }],
+] as const;
