@@ -40,10 +40,45 @@ export interface RulesDocument {
   burstQuietGapSec: number;
   automation: {
     acknowledge: boolean;
-    /** Keys: language tags, at least 'en' and 'ar'. Placeholder {eta}. */
-    texts: { ack: Record<string, string>; afterHours: Record<string, string> };
+    /** Keys: language tags, at least 'en' and 'ar'. Placeholder {eta}. `followUp`: the free-form nudge. */
+    texts: { ack: Record<string, string>; afterHours: Record<string, string>; followUp?: Record<string, string> };
   };
+  /** Adaptive follow-ups (step 5): when the buyer goes silent after our reply. */
+  followUp: FollowUpRules;
 }
+
+export interface FollowUpRules {
+  enabled: boolean;
+  maxAttempts: number;
+  /** Bounds of a learned delay (a time the buyer stated is not bound by them). */
+  minDelaySec: number;
+  maxDelaySec: number;
+  /** Local 'HH:MM' in the buyer's time zone; nothing automated is sent inside (it wraps midnight). */
+  quietHours: { start: string; end: string };
+  /** Learned timings land on business days (days the business hours open, not holidays). */
+  businessDaysOnly: boolean;
+  /** An approved template for after the 24-hour window; null: no send outside it. */
+  template: { name: string; language: string } | null;
+  /** A conversation a person owns gets a reminder to them instead of a send, unless this is on. */
+  automaticWhenOwned: boolean;
+}
+
+/** CONTRACT.md defaults. */
+export const DEFAULT_FOLLOW_UP: FollowUpRules = {
+  enabled: true,
+  maxAttempts: 3,
+  minDelaySec: 1800,
+  maxDelaySec: 259200,
+  quietHours: { start: '22:00', end: '08:00' },
+  businessDaysOnly: false,
+  template: null,
+  automaticWhenOwned: false,
+};
+
+export const DEFAULT_FOLLOW_UP_TEXTS: Record<string, string> = {
+  en: 'Hi! Just checking in: is there anything else you would like to know?',
+  ar: 'مرحباً! نطمئن عليك: هل هناك أي شيء آخر تود معرفته؟',
+};
 
 const H = 3600;
 
@@ -70,6 +105,7 @@ export const DEFAULT_RULES: RulesDocument = {
     { name: 'support', intents: ['support', 'complaint'], languages: ['ar', 'en'] },
   ],
   burstQuietGapSec: 2,
+  followUp: DEFAULT_FOLLOW_UP,
   automation: {
     acknowledge: true,
     texts: {
@@ -286,12 +322,90 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
     }
   }
 
+  let followUp: FollowUpRules = DEFAULT_FOLLOW_UP;
+  if (doc.followUp !== undefined) {
+    const f = validateFollowUp(doc.followUp);
+    if (f.ok) followUp = f.rules;
+    else reasons.push(...f.reasons);
+  }
+  if (isObj(doc.automation) && isObj(doc.automation.texts) && doc.automation.texts.followUp !== undefined) {
+    const texts = doc.automation.texts.followUp;
+    if (!isObj(texts)) bad('automation.texts.followUp', 'must be an object of language -> text');
+    else {
+      const out: Record<string, string> = {};
+      for (const [lang, text] of Object.entries(texts)) {
+        if (!isLanguageTag(lang)) bad(`automation.texts.followUp.${lang}`, 'key is not a language tag');
+        else if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_AUTOMATION_TEXT) bad(`automation.texts.followUp.${lang}`, `must be a non-empty text of at most ${MAX_AUTOMATION_TEXT} characters`);
+        else out[lang] = text;
+      }
+      automation.texts.followUp = out;
+    }
+  }
+
   if (reasons.length) return { ok: false, reasons };
-  const rules: RulesDocument = { businessHours, sla, teams, burstQuietGapSec, automation };
+  const rules: RulesDocument = { businessHours, sla, teams, burstQuietGapSec, automation, followUp };
   if (defaultTeam !== undefined) rules.defaultTeam = defaultTeam;
   return { ok: true, rules };
 }
 
 function copyAutomation(a: RulesDocument['automation']): RulesDocument['automation'] {
-  return { acknowledge: a.acknowledge, texts: { ack: { ...a.texts.ack }, afterHours: { ...a.texts.afterHours } } };
+  return {
+    acknowledge: a.acknowledge,
+    texts: { ack: { ...a.texts.ack }, afterHours: { ...a.texts.afterHours }, ...(a.texts.followUp ? { followUp: { ...a.texts.followUp } } : {}) },
+  };
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const MAX_FOLLOW_UP_ATTEMPTS = 10;
+export const MAX_FOLLOW_UP_DELAY_SEC = 30 * 24 * H;
+
+/**
+ * The `followUp` part (global, or one conversation's own through PUT .../follow-up-rules): missing
+ * fields take the defaults (`base`, the global part for a conversation's own); reasons name the field.
+ */
+export function validateFollowUp(doc: unknown, base: FollowUpRules = DEFAULT_FOLLOW_UP, prefix = 'followUp'): { ok: true; rules: FollowUpRules } | { ok: false; reasons: string[] } {
+  const reasons: string[] = [];
+  const bad = (path: string, problem: string) => reasons.push(`${prefix}.${path}: ${problem}`);
+  if (!isObj(doc)) return { ok: false, reasons: [`${prefix}: must be an object { enabled, maxAttempts, minDelaySec, maxDelaySec, quietHours, businessDaysOnly, template, automaticWhenOwned }`] };
+  const out: FollowUpRules = { ...base, quietHours: { ...base.quietHours }, template: base.template ? { ...base.template } : null };
+  const bool = (k: 'enabled' | 'businessDaysOnly' | 'automaticWhenOwned') => {
+    if (doc[k] === undefined) return;
+    if (typeof doc[k] !== 'boolean') bad(k, 'must be true or false');
+    else out[k] = doc[k] as boolean;
+  };
+  bool('enabled');
+  bool('businessDaysOnly');
+  bool('automaticWhenOwned');
+  if (doc.maxAttempts !== undefined) {
+    const v = doc.maxAttempts;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_FOLLOW_UP_ATTEMPTS) bad('maxAttempts', `must be an integer from 0 to ${MAX_FOLLOW_UP_ATTEMPTS}, got ${JSON.stringify(v)}`);
+    else out.maxAttempts = v;
+  }
+  for (const k of ['minDelaySec', 'maxDelaySec'] as const) {
+    if (doc[k] === undefined) continue;
+    const v = doc[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 60 || v > MAX_FOLLOW_UP_DELAY_SEC) bad(k, `must be an integer of seconds from 60 to ${MAX_FOLLOW_UP_DELAY_SEC}, got ${JSON.stringify(v)}`);
+    else out[k] = v;
+  }
+  if (out.minDelaySec > out.maxDelaySec) bad('minDelaySec', `must not exceed maxDelaySec (${out.minDelaySec} > ${out.maxDelaySec})`);
+  if (doc.quietHours !== undefined) {
+    const q = doc.quietHours;
+    if (q === null) out.quietHours = { start: '00:00', end: '00:00' };
+    else if (!isObj(q)) bad('quietHours', 'must be { start: "HH:MM", end: "HH:MM" } or null');
+    else {
+      for (const k of ['start', 'end'] as const) {
+        if (q[k] === undefined) continue;
+        if (typeof q[k] !== 'string' || !HHMM.test(q[k] as string)) bad(`quietHours.${k}`, `must be a time HH:MM, got ${JSON.stringify(q[k])}`);
+        else out.quietHours[k] = q[k] as string;
+      }
+    }
+  }
+  if (doc.template !== undefined) {
+    const t = doc.template;
+    if (t === null) out.template = null;
+    else if (!isObj(t) || typeof t.name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(t.name) || typeof t.language !== 'string' || !/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/.test(t.language)) {
+      bad('template', 'must be { name: an approved template name (lower case, digits, _), language: its language code like "en_US" or "ar" } or null');
+    } else out.template = { name: t.name, language: t.language };
+  }
+  return reasons.length ? { ok: false, reasons } : { ok: true, rules: out };
 }
