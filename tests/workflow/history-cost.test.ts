@@ -27,7 +27,18 @@ describe('history cost', () => {
     await c.send('and for 20 units?');
     await c.until((x) => x.messagesSeen === 2 && x.lastDecision!.at !== first.lastDecision!.at, 10_000);
     await new Promise((r) => setTimeout(r, 1000));
-    const events = (await c.handle.fetchHistory()).events!.slice(before);
+    const all = (await c.handle.fetchHistory()).events!.slice(before);
+    // A local activity that outlives 80% of the workflow task timeout makes the SDK complete an empty
+    // task to keep it alive (a heartbeat: COMPLETED then SCHEDULED, STARTED, COMPLETED with nothing
+    // between). That is the machine being slow (CI on two busy cores), not the design's cost: counted
+    // apart and reported.
+    const names0 = all.map((e) => EventType[e.eventType!]!);
+    const heartbeats: number[] = [];
+    for (let i = 0; i + 3 < names0.length; i++) {
+      if (names0[i] === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED' && names0[i + 1] === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED' && names0[i + 2] === 'EVENT_TYPE_WORKFLOW_TASK_STARTED' && names0[i + 3] === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED') heartbeats.push(i + 1);
+    }
+    const events = all.filter((_, i) => !heartbeats.some((h) => i >= h && i < h + 3));
+    if (heartbeats.length) console.error(`(${heartbeats.length} local-activity heartbeat task(s) of 3 events each left out: the machine was slow)`);
     const names = events.map((e) => EventType[e.eventType!]);
     // The decision was made and nothing else waits.
     expect(names).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
