@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { companies, contacts, conversations, deals, messages } from '../db/schema.js';
 import { pickDeal, type OpenDeal } from '../workflows/policy/deal-link.js';
 
-export const CONTEXT_LIMITS = { recentInquiries: 5, textChars: 200, latencySamples: 200 } as const;
+export const CONTEXT_LIMITS = { recentInquiries: 5, textChars: 200, latencySamples: 200, latencyRecent: 30 } as const;
 
 export interface ConversationContext {
   contact: {
@@ -34,7 +34,8 @@ export interface ConversationContext {
   /** When we last wrote to this buyer. */
   ourLastReplyAt: string | null;
   /** How fast this buyer answers us, in seconds. */
-  replyLatency: { samples: number; medianSec: number | null; p75Sec: number | null };
+  /** `recentSec`: the latest gaps themselves (bounded), for the follow-up policy's own estimate. */
+  replyLatency: { samples: number; medianSec: number | null; p75Sec: number | null; recentSec: number[] };
   optedOut: boolean;
 }
 
@@ -126,11 +127,14 @@ export function createContextActivities(db: Db) {
         )
         select count(*)::int as samples,
                percentile_cont(0.5) within group (order by sec) as median,
-               percentile_cont(0.75) within group (order by sec) as p75
+               percentile_cont(0.75) within group (order by sec) as p75,
+               (array_agg(round(sec)::int))[1:${CONTEXT_LIMITS.latencyRecent}] as recent
         from gaps`);
       const l = ((latency as unknown as { rows?: unknown[] }).rows ?? (latency as unknown as unknown[]))[0] as
-        | { samples: number; median: number | string | null; p75: number | string | null }
+        | { samples: number; median: number | string | null; p75: number | string | null; recent: (number | string)[] | string | null }
         | undefined;
+      // postgres.js gives an array; PGlite may give the array's text form.
+      const recent = Array.isArray(l?.recent) ? l!.recent : typeof l?.recent === 'string' ? l.recent.replace(/[{}]/g, '').split(',').filter(Boolean) : [];
       const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Math.round(Number(v)));
 
       return {
@@ -156,7 +160,7 @@ export function createContextActivities(db: Db) {
         },
         recentInquiries: inquiries.map((i) => ({ text: clip(i.text)!, at: i.at.toISOString() })),
         ourLastReplyAt: lastOut?.at.toISOString() ?? null,
-        replyLatency: { samples: Number(l?.samples ?? 0), medianSec: num(l?.median), p75Sec: num(l?.p75) },
+        replyLatency: { samples: Number(l?.samples ?? 0), medianSec: num(l?.median), p75Sec: num(l?.p75), recentSec: recent.map(Number).filter((x) => Number.isFinite(x) && x >= 0) },
         optedOut: contact.optedOut,
       };
     },

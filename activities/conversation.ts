@@ -82,7 +82,7 @@ export interface EscalationInput {
   readModel?: ConversationFields;
 }
 
-export type ActionKind = 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close';
+export type ActionKind = 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close' | 'follow_up_rules';
 
 export interface ActionInput {
   conversationId: string;
@@ -184,6 +184,12 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
       });
       await writeReadModel(input.conversationId, input.readModel);
       return { placed };
+    },
+
+    /** A timeline entry and the read model in one call (a follow-up, a reminder, a changed plan). */
+    async recordAndWrite(input: { conversationId: string; record?: RecordEventInput; readModel?: ConversationFields }): Promise<void> {
+      if (input.record) await crm.recordEvent(input.record);
+      await writeReadModel(input.conversationId, input.readModel);
     },
 
     /** An agent's action: its assignment operation (capacity kept), its timeline entry, the read model. */

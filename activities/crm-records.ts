@@ -49,6 +49,8 @@ export interface ConversationFields {
   status?: string;
   urgency?: string;
   paused?: boolean;
+  /** ISO; null: no follow-up planned. */
+  nextFollowUpAt?: string | null;
 }
 
 export interface RecordEventInput {
@@ -227,10 +229,16 @@ export function createCrmRecordActivities(db: Db) {
 
     /** Keep the conversation's read model in step with the workflow's state. */
     async recordConversationState(input: { conversationId: string; fields: ConversationFields }): Promise<void> {
-      const { status, urgency, paused } = input.fields;
+      const { status, urgency, paused, nextFollowUpAt } = input.fields;
       await db
         .update(conversations)
-        .set({ ...(status !== undefined ? { status } : {}), ...(urgency !== undefined ? { urgency } : {}), ...(paused !== undefined ? { paused } : {}), updatedAt: new Date() })
+        .set({
+          ...(status !== undefined ? { status } : {}),
+          ...(urgency !== undefined ? { urgency } : {}),
+          ...(paused !== undefined ? { paused } : {}),
+          ...(nextFollowUpAt !== undefined ? { nextFollowUpAt: nextFollowUpAt ? new Date(nextFollowUpAt) : null } : {}),
+          updatedAt: new Date(),
+        })
         .where(eq(conversations.id, input.conversationId));
     },
 

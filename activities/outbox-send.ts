@@ -4,7 +4,9 @@
 // heartbeat when the record step failed), and an ambiguous failure (a timeout after the request
 // left) is marked `unknown` and shown to the agent instead of being retried blindly.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { contacts, conversations } from '../db/schema.js';
 import { claimSend, markFailed, markSent, markUnknown, releaseClaim } from '../db/outbox.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
 import { GraphError } from '../whatsapp/graph-errors.js';
@@ -32,12 +34,24 @@ export interface SendInput {
   workflowId: string;
   phoneNumberId: string;
   to: { waId?: string | null; userId?: string | null };
+  /** The text (for a template: what the timeline shows). */
   text: string;
+  /** An approved template instead of free-form text (outside the 24-hour window). */
+  template?: { name: string; language: string; components?: unknown[] };
   /** Agent id, `admin:<token id>`, or 'automation'. */
   sentBy: string;
 }
 
 export const SEND_UNKNOWN = 'SendOutcomeUnknown';
+
+async function optedOut(db: Db, conversationId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ optedOut: contacts.optedOut, marketingOptIn: contacts.marketingOptIn })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(eq(conversations.id, conversationId));
+  return !!row && (row.optedOut || !row.marketingOptIn);
+}
 
 /** Whether a failed Graph call may have reached Meta: a timeout, or the connection lost after the request left. */
 export function mayHaveLeft(err: unknown): boolean {
@@ -60,12 +74,16 @@ export function createOutboxSendActivities(db: Db, graph: GraphClient | undefine
         await markSent(db, input.key, { waMessageId: before.waMessageId, at: before.at ?? new Date().toISOString(), raw: before.raw });
         return { waMessageId: before.waMessageId };
       }
+      // Consent, checked at the moment of sending: an opted-out buyer gets nothing automated.
+      if (input.sentBy === 'automation' && (await optedOut(db, input.conversationId))) {
+        throw ApplicationFailure.create({ message: 'the buyer opted out: no automated message', type: 'RecipientOptedOut', nonRetryable: true });
+      }
       const claim = await claimSend(db, {
         key: input.key,
         conversationId: input.conversationId,
         workflowId: input.workflowId,
         kind: input.kind,
-        request: { type: 'text', text: input.text },
+        request: input.template ? { type: 'template', text: input.text, template: input.template } : { type: 'text', text: input.text },
         sentBy: input.sentBy,
       });
       if (!claim.go) {
@@ -82,7 +100,9 @@ export function createOutboxSendActivities(db: Db, graph: GraphClient | undefine
       const to = { ...(input.to.waId ? { waId: input.to.waId } : {}), ...(input.to.userId ? { userId: input.to.userId } : {}) };
       let sent: { waMessageId: string; raw: unknown };
       try {
-        sent = await graph.sendText(input.phoneNumberId, to, input.text, { signal: ctx.cancellationSignal });
+        sent = input.template
+          ? await graph.sendTemplate(input.phoneNumberId, to, input.template as Parameters<GraphClient['sendTemplate']>[2], { signal: ctx.cancellationSignal })
+          : await graph.sendText(input.phoneNumberId, to, input.text, { signal: ctx.cancellationSignal });
       } catch (err) {
         if (mayHaveLeft(err)) {
           const why = `the WhatsApp request left and no answer came (${(err as Error).message}); it may or may not have reached the buyer`;

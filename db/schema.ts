@@ -55,6 +55,8 @@ export const contacts = pgTable(
     companyId: uuid('company_id').references(() => companies.id),
     ownerAgentId: uuid('owner_agent_id').references(() => agents.id),
     optedOut: boolean('opted_out').notNull().default(false),
+    /** WhatsApp's marketing preference (`user_preferences` webhooks: stop / resume). */
+    marketingOptIn: boolean('marketing_opt_in').notNull().default(true),
     /** Set when this contact was merged into another; the row stays so old ids still answer. */
     mergedInto: uuid('merged_into'),
     createdAt: createdAt(),
@@ -129,6 +131,8 @@ export const conversations = pgTable(
     paused: boolean('paused').notNull().default(false),
     lastInboundAt: ts('last_inbound_at'),
     lastOutboundAt: ts('last_outbound_at'),
+    /** When the next follow-up (or reminder) is due; null: none planned. A read then wakes the run. */
+    nextFollowUpAt: ts('next_follow_up_at'),
     /** Delivery outcome of our latest outbound message: sent | delivered | read | failed. */
     lastOutboundStatus: text('last_outbound_status'),
     lastOutboundErrorCode: integer('last_outbound_error_code'),

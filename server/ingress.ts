@@ -169,7 +169,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   }
 
   // Statuses are recorded here, on their message (forward only), and wake a conversation only when a
-  // decision depends on them (a failed send); one for a message not yet recorded waits for it.
+  // decision depends on them; one for a message not yet recorded waits for it.
   // A status never starts a conversation.
   const wake = new Map<string, StatusEvent[]>();
   if (statuses.length > 0) {
@@ -180,7 +180,8 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
         continue;
       }
       result.statuses++;
-      if (r.direction === 'out' && r.changed && r.now === 'failed') {
+      // A failed send, or a read while a follow-up waits (read and not answered is hesitation).
+      if (r.direction === 'out' && r.changed && (r.now === 'failed' || (r.now === 'read' && r.followUpPending))) {
         const list = wake.get(r.workflowId) ?? [];
         list.push(statuses.find((x) => x.waMessageId === r.waMessageId && x.status === r.status)!);
         wake.set(r.workflowId, list);

@@ -51,8 +51,19 @@ export interface InvalidItem {
   raw: unknown;
 }
 
+/** A buyer's WhatsApp preference (`user_preferences`: marketing messages stop / resume). */
+export interface PreferenceEvent {
+  phoneNumberId: string;
+  waId: string;
+  category: string;
+  value: string;
+  at: string;
+}
+
 export interface ParsedWebhook {
   events: InboundEvent[];
+  /** `user_preferences` changes: consent, applied to the contact by ingress. */
+  preferences: PreferenceEvent[];
   /** Changes of fields other than `messages` (account updates, template status...): acknowledged, logged. */
   otherFields: string[];
   /** Statuses without an id or a status, and entries/changes that cannot be read: never silently lost. */
@@ -114,7 +125,7 @@ export function parseWebhook(body: unknown, opts: ParseOptions = {}): ParsedWebh
     throw new WebhookBodyError(`not a WhatsApp Cloud API webhook body: ${firstIssue(env.error)}`);
   }
   const now = opts.now ?? (() => new Date());
-  const out: ParsedWebhook = { events: [], otherFields: [], invalid: [] };
+  const out: ParsedWebhook = { events: [], preferences: [], otherFields: [], invalid: [] };
 
   env.data.entry.forEach((rawEntry, i) => {
     const where = `entry[${i}]`;
@@ -128,6 +139,10 @@ export function parseWebhook(body: unknown, opts: ParseOptions = {}): ParsedWebh
       const change = changeSchema.safeParse(rawChange);
       if (!change.success) {
         out.invalid.push({ reason: `${at}: ${isObj(rawChange) ? firstIssue(change.error) : 'not an object'}`, raw: rawChange });
+        return;
+      }
+      if (change.data.field === 'user_preferences') {
+        readPreferences(change.data.value, at, now, out);
         return;
       }
       if (change.data.field !== 'messages') {
@@ -173,6 +188,27 @@ function readMessagesChange(rawValue: unknown, where: string, now: () => Date, o
     const ev = statusEvent(s, metaOf);
     if (typeof ev === 'string') out.invalid.push({ reason: `${where}.value.statuses[${k}]: ${ev}`, raw: s });
     else out.events.push(ev);
+  });
+}
+
+/** `user_preferences` items; an unreadable one is kept as invalid (never silently lost). */
+function readPreferences(rawValue: unknown, where: string, now: () => Date, out: ParsedWebhook): void {
+  if (!isObj(rawValue) || !Array.isArray(rawValue.user_preferences)) {
+    out.invalid.push({ reason: `${where}.value: user_preferences must be a list`, raw: rawValue });
+    return;
+  }
+  const meta = isObj(rawValue.metadata) ? rawValue.metadata : {};
+  const phoneNumberId = boundedId(typeof meta.phone_number_id === 'string' ? meta.phone_number_id : undefined, LIMITS.phoneNumberId) ?? 'unknown';
+  rawValue.user_preferences.forEach((p: unknown, k: number) => {
+    const waId = isObj(p) ? boundedId(typeof p.wa_id === 'string' ? p.wa_id : undefined, LIMITS.senderId) : undefined;
+    const category = isObj(p) && typeof p.category === 'string' ? p.category.slice(0, 64) : undefined;
+    const value = isObj(p) && typeof p.value === 'string' ? p.value.slice(0, 32) : undefined;
+    if (!waId || !category || !value) {
+      out.invalid.push({ reason: `${where}.value.user_preferences[${k}]: needs wa_id, category and value`, raw: p });
+      return;
+    }
+    const ts = isObj(p) ? Number(p.timestamp) : NaN;
+    out.preferences.push({ phoneNumberId, waId, category, value, at: isoOf(Number.isFinite(ts) ? ts : undefined, now) });
   });
 }
 

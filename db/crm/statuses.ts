@@ -27,6 +27,8 @@ export interface RecordedStatus {
   /** The message's status after this one (forward only). */
   now: string | null;
   changed: boolean;
+  /** The conversation has a follow-up planned (a read then matters to a decision). */
+  followUpPending: boolean;
 }
 
 export const statusKey = (s: { waMessageId: string; status: string }) => `status:${s.waMessageId}:${s.status}`;
@@ -91,6 +93,7 @@ export async function recordStatuses(db: Db, statuses: StatusEvent[], raws: Map<
         contactId: messages.contactId,
         sentAt: messages.sentAt,
         workflowId: conversations.workflowId,
+        nextFollowUpAt: conversations.nextFollowUpAt,
       })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
@@ -115,13 +118,13 @@ export async function recordStatuses(db: Db, statuses: StatusEvent[], raws: Map<
         .onConflictDoNothing()
         .returning({ id: interactionEvents.id });
       if (!row) {
-        out.push({ waMessageId: s.waMessageId, status: s.status, workflowId: null, direction: null, now: null, changed: false });
+        out.push({ waMessageId: s.waMessageId, status: s.status, workflowId: null, direction: null, now: null, changed: false, followUpPending: false });
         continue;
       }
       const before = row.status;
       const now = inserted.length > 0 ? await applyToMessage(tx, row, s) : row.status;
       row.status = now;
-      out.push({ waMessageId: s.waMessageId, status: s.status, workflowId: row.workflowId, direction: row.direction as 'in' | 'out', now, changed: now !== before });
+      out.push({ waMessageId: s.waMessageId, status: s.status, workflowId: row.workflowId, direction: row.direction as 'in' | 'out', now, changed: now !== before, followUpPending: row.nextFollowUpAt !== null });
     }
     return out;
   });

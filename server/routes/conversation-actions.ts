@@ -16,8 +16,10 @@ import {
   releaseUpdate,
   resumeUpdate,
   sendReplyUpdate,
+  setFollowUpRulesUpdate,
   takeOverUpdate,
 } from '../../workflows/conversation/contract.js';
+import { validateFollowUp } from '../../domain/rules.js';
 import { assertConversationAccess, principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
 import { BodyId, ErrorBody, IdParams, Nullable, Reason, TeamName } from './schemas.js';
@@ -53,6 +55,18 @@ function toHttpError(err: unknown): HttpError {
 const unknownField = (field: string, message: string) => new HttpError(422, 'validation_failed', message, [{ path: `/${field}`, message }]);
 
 const Snapshot = Type.Object({}, { additionalProperties: true });
+const HHMM = Type.String({ maxLength: 5, pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
+/** The rules' `followUp` part (CONTRACT.md); every field optional. */
+const FollowUpRulesBody = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  minDelaySec: Type.Optional(Type.Integer({ minimum: 60 })),
+  maxDelaySec: Type.Optional(Type.Integer({ minimum: 60 })),
+  quietHours: Type.Optional(Nullable(Type.Object({ start: Type.Optional(HHMM), end: Type.Optional(HHMM) }))),
+  businessDaysOnly: Type.Optional(Type.Boolean()),
+  template: Type.Optional(Nullable(Type.Object({ name: Type.String({ minLength: 1, maxLength: 512 }), language: Type.String({ minLength: 2, maxLength: 16 }) }))),
+  automaticWhenOwned: Type.Optional(Type.Boolean()),
+});
 const WithReason = Type.Object({ reason: Type.Optional(Reason) });
 
 export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOptions> = async (app, opts) => {
@@ -154,6 +168,35 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
       const handle = await handleOf(req);
       try {
         return await handle.executeUpdate(reassignUpdate, { args: [args] });
+      } catch (err) {
+        throw toHttpError(err);
+      }
+    },
+  );
+
+  app.put(
+    '/conversations/:id/follow-up-rules',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: "This conversation's own follow-up rules (the rules' followUp part; missing fields from the global rules); null goes back to the global rules",
+        security: [{ bearer: [] }],
+        params: IdParams,
+        body: Nullable(FollowUpRulesBody),
+        response: { 200: Snapshot, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (req) => {
+      const by = principalOf(req).actor;
+      // Checked here too, for a 422 with the reasons before the workflow sees it.
+      const body = req.body as Record<string, unknown> | null;
+      if (body !== null) {
+        const v = validateFollowUp(body);
+        if (!v.ok) throw new HttpError(422, 'validation_failed', `the follow-up rules are not valid: ${v.reasons.join('; ')}`, v.reasons);
+      }
+      const handle = await handleOf(req);
+      try {
+        return await handle.executeUpdate(setFollowUpRulesUpdate, { args: [{ rules: body, by }] });
       } catch (err) {
         throw toHttpError(err);
       }

@@ -106,7 +106,14 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
         principal.role === 'admin' ? conversationTimeline(opts.db, row.id, req.query.limit ?? 500) : undefined,
       ]);
       assertConversationAccess(principal, row.id, row, live);
-      return { ...conversationItem(row, live), live: live !== null, timeline: timeline ?? (await conversationTimeline(opts.db, row.id, req.query.limit ?? 500)) };
+      const nextFollowUp = live ? (live.nextFollowUp ?? null) : row.nextFollowUpAt ? { at: row.nextFollowUpAt.toISOString() } : null;
+      return {
+        ...conversationItem(row, live),
+        live: live !== null,
+        nextFollowUp,
+        ...(live ? { followUpRules: (live.followUpRules ?? null) as Record<string, unknown> | null } : {}),
+        timeline: timeline ?? (await conversationTimeline(opts.db, row.id, req.query.limit ?? 500)),
+      };
     },
   );
 };

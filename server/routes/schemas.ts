@@ -29,10 +29,22 @@ export const TimelineEntry = Type.Object(
   { additionalProperties: true },
 );
 
+export const NextFollowUp = Nullable(
+  Type.Object({
+    at: Type.String(),
+    attempt: Type.Optional(Type.Integer()),
+    channel: Type.Optional(Type.String({ description: 'free_form | template' })),
+    reason: Type.Optional(Type.String()),
+    action: Type.Optional(Type.String({ description: 'follow_up | remind_agent | resolve' })),
+  }),
+);
+
 export const ConversationDetail = Type.Intersect([
   ConversationItem,
   Type.Object({
     live: Type.Boolean({ description: 'true when the running workflow answered; false: stored state only' }),
+    nextFollowUp: NextFollowUp,
+    followUpRules: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true, description: "this conversation's own followUp rules; null: the global ones" }))),
     timeline: Type.Array(TimelineEntry),
   }),
 ]);

@@ -5,6 +5,7 @@ import { cleanJson, jsonMayNeedCleaning } from '../../domain/text.js';
 import { signatureHeaderWellFormed, verifySignature } from '../../whatsapp/signature.js';
 import { parseWebhook, WebhookBodyError } from '../../whatsapp/parse.js';
 import { errorBodySchema, sendError } from '../errors.js';
+import { applyPreferences } from '../../db/crm/consent.js';
 import { dispatchEvents, keepInvalidItems, TemporalUnavailableError, type IngressDeps } from '../ingress.js';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
@@ -76,6 +77,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
               messages: { type: 'integer' },
               statuses: { type: 'integer' },
               orphans: { type: 'integer' },
+              preferences: { type: 'integer' },
             },
           },
           400: errorBodySchema,
@@ -113,8 +115,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
           req.log.warn({ invalid: parsed.invalid.map((i) => i.reason) }, 'webhook items kept as invalid events');
           await keepInvalidItems(opts.ingress.db, parsed.invalid);
         }
+        if (parsed.preferences.length > 0) await applyPreferences(opts.ingress.db, parsed.preferences);
         const r = await dispatchEvents(opts.ingress, parsed.events);
-        return { received: parsed.events.length, invalid: parsed.invalid.length, ...r };
+        return { received: parsed.events.length, invalid: parsed.invalid.length, preferences: parsed.preferences.length, ...r };
       } catch (err) {
         // Nothing is acknowledged unless everything was handed over: Meta retries a 503.
         const temporalDown = err instanceof TemporalUnavailableError;

@@ -403,9 +403,43 @@ describe('bodies', () => {
   it('other fields only: acknowledged, no events, nothing invalid', () => {
     expect(parseWebhook(fixture('other-fields'))).toEqual({
       events: [],
+      preferences: [],
       otherFields: ['account_update', 'message_template_status_update', 'phone_number_quality_update'],
       invalid: [],
     });
+  });
+
+  it('user_preferences: marketing stop and resume become preferences; an unreadable item is kept as invalid', () => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'WABA',
+          changes: [
+            {
+              field: 'user_preferences',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+                contacts: [{ profile: { name: 'Sara' }, wa_id: '966501234567' }],
+                user_preferences: [
+                  { wa_id: '966501234567', detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: 1764000000 },
+                  { wa_id: '966501234567', category: 'marketing_messages', value: 'resume', timestamp: 1764000100 },
+                  { detail: 'no wa_id' },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const parsed = parseWebhook(body);
+    expect(parsed.preferences).toEqual([
+      { phoneNumberId: '106540352242922', waId: '966501234567', category: 'marketing_messages', value: 'stop', at: '2025-11-24T16:00:00.000Z' },
+      { phoneNumberId: '106540352242922', waId: '966501234567', category: 'marketing_messages', value: 'resume', at: '2025-11-24T16:01:40.000Z' },
+    ]);
+    expect(parsed.invalid).toHaveLength(1);
+    expect(parsed.otherFields).toEqual([]);
   });
 
   it('malformed: everything kept, as unsupported or invalid', () => {
@@ -511,7 +545,7 @@ describe('not a Cloud API body', () => {
   });
 
   it('an empty entry list is a valid (empty) body', () => {
-    expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] })).toEqual({ events: [], otherFields: [], invalid: [] });
+    expect(parseWebhook({ object: 'whatsapp_business_account', entry: [] })).toEqual({ events: [], preferences: [], otherFields: [], invalid: [] });
   });
 });
 

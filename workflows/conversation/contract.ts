@@ -32,6 +32,10 @@ export interface ConversationSnapshot {
   burstSize?: number;
   /** A turn is running (the query answers between its steps). */
   busy?: boolean;
+  /** Step 5: the next follow-up (or reminder to the owner), with its reason; null: none planned. */
+  nextFollowUp?: { at: string; attempt: number; channel: 'free_form' | 'template'; reason: string; action: 'follow_up' | 'remind_agent' | 'resolve' } | null;
+  /** This conversation's own follow-up rules (PUT .../follow-up-rules); null: the global ones. */
+  followUpRules?: import('../../domain/rules.js').FollowUpRules | null;
   language?: string | null;
   intent?: string | null;
   optedOut?: boolean;
@@ -67,7 +71,8 @@ export interface ReassignArgs extends ActorArgs {
   team?: string | null;
 }
 export interface FollowUpRulesArgs extends ActorArgs {
-  rules: Record<string, unknown>;
+  /** The rules' `followUp` part for this conversation alone; null goes back to the global rules. */
+  rules: Record<string, unknown> | null;
 }
 export interface SendReplyArgs extends ActorArgs {
   text: string;
@@ -136,4 +141,8 @@ export interface CarriedState {
   rules?: { version: number; rules: import('../../domain/rules.js').RulesDocument } | null;
   /** Since when (workflow ms) a resolved conversation has been quiet. */
   resolvedAtMs?: number | null;
+  /** Step 5: the latest messages both ways (what the silence reading reads), attempts in this exchange. */
+  recent?: import('../policy/silence.js').HistoryItem[];
+  followUpAttempts?: number;
+  lastOutboundRead?: boolean;
 }

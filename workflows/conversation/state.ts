@@ -6,7 +6,9 @@ import type { ConversationContext } from '../../activities/context.js';
 import type { Classification } from '../policy/classify/types.js';
 import type { RoutingDecision } from '../policy/routing.js';
 import { mergeSla } from '../policy/routing.js';
-import type { RulesDocument } from '../../domain/rules.js';
+import { DEFAULT_RULES, type FollowUpRules, type RulesDocument } from '../../domain/rules.js';
+import type { FollowUpPlan, FollowUpSituation } from '../policy/follow-up.js';
+import type { HistoryItem } from '../policy/silence.js';
 import type { ConversationStatus, Urgency } from '../../domain/vocabulary.js';
 import type { ActorArgs, AssignedArgs, BurstItem, CarriedState, ConversationSnapshot, ReassignArgs } from './contract.js';
 
@@ -69,6 +71,9 @@ export class ConversationState {
   private placements: AssignedArgs[];
   private rulesDoc: { version: number; rules: RulesDocument } | null;
   private resolvedAtMs: number | null;
+  private recent: HistoryItem[];
+  private followUpAttempts: number;
+  private lastOutboundRead: boolean;
 
   constructor(workflowId: string, phoneNumberId: string, carried?: CarriedState) {
     this.snap = carried?.snapshot ?? {
@@ -102,6 +107,9 @@ export class ConversationState {
     this.placements = [...(carried?.placements ?? [])];
     this.rulesDoc = carried?.rules ?? null;
     this.resolvedAtMs = carried?.resolvedAtMs ?? null;
+    this.recent = [...(carried?.recent ?? [])];
+    this.followUpAttempts = carried?.followUpAttempts ?? 0;
+    this.lastOutboundRead = carried?.lastOutboundRead ?? false;
   }
 
   // --- signals: they only enqueue ---
@@ -179,13 +187,16 @@ export class ConversationState {
     return out;
   }
 
-  /** Whether automation may send now: nobody owns or paused it, the buyer did not opt out, it is open. */
-  automationMaySend(sinceGeneration: number): boolean {
+  /**
+   * Whether automation may send now: no human acted since `sinceGeneration`, nobody owns it (unless
+   * the follow-up rules allow it when owned), not paused, the buyer did not opt out, it is open.
+   */
+  automationMaySend(sinceGeneration: number, opts: { evenIfOwned?: boolean } = {}): boolean {
     const s = this.snap;
     return (
       this.generation === sinceGeneration &&
       !s.paused &&
-      !s.takenOverBy &&
+      (!s.takenOverBy || !!opts.evenIfOwned) &&
       !s.optedOut &&
       !s.context?.optedOut &&
       (s.status === 'open' || s.status === 'waiting')
@@ -205,6 +216,9 @@ export class ConversationState {
       placements: [...this.placements],
       rules: this.rulesDoc,
       resolvedAtMs: this.resolvedAtMs,
+      recent: [...this.recent],
+      followUpAttempts: this.followUpAttempts,
+      lastOutboundRead: this.lastOutboundRead,
     };
   }
 
@@ -238,8 +252,13 @@ export class ConversationState {
     const isNew = new Set(r.newIds);
     const fresh: InboundMessageEvent[] = [];
     for (const ev of batch) {
-      // Statuses were recorded by ingress; the ones that reach a run are for decisions to read.
-      if (ev.kind === 'status' || !isNew.has(ev.waMessageId)) continue;
+      // Statuses were recorded by ingress; the ones that reach a run are for decisions to read
+      // (a read of ours while a follow-up waits: read and not answered is hesitation).
+      if (ev.kind === 'status') {
+        if (ev.status === 'read') this.lastOutboundRead = true;
+        continue;
+      }
+      if (!isNew.has(ev.waMessageId)) continue;
       fresh.push(ev);
       this.snap.messagesSeen++;
       if (!this.snap.lastInboundAt || ev.at > this.snap.lastInboundAt) this.snap.lastInboundAt = ev.at;
@@ -251,6 +270,10 @@ export class ConversationState {
         this.resolvedAtMs = null;
       }
       const classification = r.classifications[ev.waMessageId];
+      // The buyer answered: pending follow-ups are cancelled (the next plan starts from here).
+      this.rememberMessage({ direction: 'in', at: ev.at, text: ev.text, ...(classification ? { intent: classification.intent } : {}) });
+      this.followUpAttempts = 0;
+      this.lastOutboundRead = false;
       if (classification && r.conversationId) {
         this.burst.push({ waMessageId: ev.waMessageId, at: ev.at, classification });
         this.burstLastAtMs = nowMs;
@@ -369,8 +392,12 @@ export class ConversationState {
   }
 
   /** A person answered: the response clock stops (an automatic acknowledgement never gets here). */
-  humanReplied(at: string): void {
+  humanReplied(at: string, text?: string): void {
     const s = this.snap;
+    // An agent's reply starts a new exchange: follow-ups are planned again from it.
+    this.rememberMessage({ direction: 'out', at, text: text ?? null });
+    this.followUpAttempts = 0;
+    this.lastOutboundRead = false;
     s.lastOutboundAt = at;
     s.humanRepliedAt = at;
     if (s.awaitingReplySince) s.firstResponseDone = true;
@@ -382,6 +409,60 @@ export class ConversationState {
 
   automatedReply(at: string): void {
     this.snap.lastOutboundAt = at;
+  }
+
+  // --- step 5: follow-ups ---
+
+  /** The latest messages both ways, bounded (what silence reading looks at). */
+  private rememberMessage(item: HistoryItem): void {
+    this.recent.push({ ...item, text: item.text ? item.text.slice(0, 500) : item.text });
+    this.recent.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    if (this.recent.length > 10) this.recent = this.recent.slice(-10);
+  }
+
+  /** What the follow-up policy decides on, now. */
+  followUpSituation(nowIso: string): FollowUpSituation {
+    const s = this.snap;
+    const rules = this.rulesDoc?.rules ?? DEFAULT_RULES;
+    const lastOut = [...this.recent].reverse().find((h) => h.direction === 'out');
+    return {
+      now: nowIso,
+      timezone: s.context?.contact.timezone ?? rules.businessHours.timezone,
+      lastInboundAt: s.lastInboundAt,
+      lastOutboundAt: lastOut?.at ?? null,
+      history: [...this.recent],
+      replyLatenciesSec: s.context?.replyLatency.recentSec ?? [],
+      attemptsSoFar: this.followUpAttempts,
+      rules: s.followUpRules ?? rules.followUp,
+      paused: s.paused || s.status === 'snoozed' || s.status === 'resolved',
+      optedOut: !!(s.optedOut || s.context?.optedOut),
+      ownerIsHuman: !!s.takenOverBy,
+      lastOutboundRead: this.lastOutboundRead,
+      businessHours: rules.businessHours,
+    };
+  }
+
+  setFollowUpPlan(plan: FollowUpPlan): void {
+    this.snap.nextFollowUp =
+      plan.action !== 'none' && plan.at
+        ? { at: plan.at, attempt: this.followUpAttempts + 1, channel: plan.channel ?? 'free_form', reason: plan.reason, action: plan.action }
+        : null;
+  }
+
+  /** A follow-up (or a reminder to the owner) went out: the next one is spaced further. */
+  followedUp(at: string, text: string | null, sent: boolean): void {
+    this.followUpAttempts++;
+    if (sent) this.rememberMessage({ direction: 'out', at, text });
+    this.snap.nextFollowUp = null;
+  }
+
+  followUpDue(nowMs: number): boolean {
+    const n = this.snap.nextFollowUp;
+    return !!n && Date.parse(n.at) <= nowMs;
+  }
+
+  setFollowUpRules(rules: FollowUpRules | null): void {
+    this.snap.followUpRules = rules;
   }
 
   setRules(rules: { version: number; rules: RulesDocument }): void {
@@ -510,8 +591,8 @@ export class ConversationState {
   }
 
   /** The fields the read model keeps (never assignee or team: db/routing writes those). */
-  readModel(): { status: string; urgency: string; paused: boolean } {
-    return { status: this.snap.status, urgency: this.snap.urgency, paused: this.snap.paused };
+  readModel(): { status: string; urgency: string; paused: boolean; nextFollowUpAt: string | null } {
+    return { status: this.snap.status, urgency: this.snap.urgency, paused: this.snap.paused, nextFollowUpAt: this.snap.nextFollowUp?.at ?? null };
   }
 }
 

@@ -18,12 +18,15 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { Mutex } from 'async-mutex';
 import type { Activities } from '../../activities/index.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
+import { DEFAULT_FOLLOW_UP_TEXTS, DEFAULT_RULES, validateFollowUp, type FollowUpRules } from '../../domain/rules.js';
 import { decideEscalation } from '../policy/escalation.js';
-import { decideRouting, slaDueAt } from '../policy/routing.js';
+import { planFollowUp } from '../policy/follow-up.js';
+import { decideRouting, primaryTag, slaDueAt } from '../policy/routing.js';
 import {
   searchAttributes as SA,
   type ActorArgs,
   type ConversationSnapshot,
+  type FollowUpRulesArgs,
   type ReassignArgs,
   type SendReplyArgs,
 } from './contract.js';
@@ -129,6 +132,8 @@ export class TurnRunner {
       rulesVersion: this.state.rules?.version ?? null,
     });
     this.state.recorded(batch, r, Date.now());
+    // A buyer's message cancels pending follow-ups (the plan is made again from here).
+    this.planFollowUps();
     this.dirty = true;
   }
 
@@ -297,14 +302,19 @@ export class TurnRunner {
    */
   action(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs, updateId: string): Promise<ConversationSnapshot> {
     if (kind === 'pause' || kind === 'take_over' || kind === 'close' || kind === 'reassign' || kind === 'release') this.preempt();
-    return this.exclusive(async () => {
+    return this.exclusive(() => this.applyAction(kind, args, updateId));
+  }
+
+  /** An action's turn, under the lock (an agent's, or automation resolving a finished exchange). */
+  private async applyAction(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs, updateId: string): Promise<ConversationSnapshot> {
+    {
       try {
         this.revalidate(kind, args);
       } catch (err) {
         asFailure(err);
       }
       const s = this.state.snapshot();
-      const expected = { ...this.state.readModel(), ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false } : kind === 'close' ? { status: 'resolved' } : {}) };
+      const expected = { ...this.state.readModel(), ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false } : kind === 'close' ? { status: 'resolved', nextFollowUpAt: null } : {}) };
       const before = actionView(s);
       const afterView = {
         ...before,
@@ -356,10 +366,11 @@ export class TurnRunner {
           this.state.close(Date.now());
           break;
       }
+      this.planFollowUps();
       this.dirty = true;
       this.sync();
       return this.state.snapshot();
-    });
+    }
   }
 
   private revalidate(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs): void {
@@ -396,10 +407,173 @@ export class TurnRunner {
       } catch (err) {
         asFailure(err);
       }
-      this.state.humanReplied(nowIso());
+      this.state.humanReplied(nowIso(), args.text);
+      // Follow-ups are planned from this reply on (and the plan is written where ingress reads it).
+      this.planFollowUps();
+      await this.writeReadModelIfChanged();
       this.dirty = true;
       this.sync();
       return sent!;
+    });
+  }
+
+  // --- step 5: follow-ups ---
+
+  /** The plan for the next follow-up, from the state as it is now (pure: the policy decides). */
+  planFollowUps(): void {
+    this.state.setFollowUpPlan(planFollowUp(this.state.followUpSituation(nowIso())));
+  }
+
+  /** The read model when it changed and no other write of this turn carried it. */
+  async writeReadModelIfChanged(): Promise<void> {
+    const s = this.state.snapshot();
+    const change = this.readModelChange();
+    if (!change.fields || !s.conversationId) return;
+    await local.recordAndWrite({ conversationId: s.conversationId, readModel: change.fields });
+    change.mark();
+  }
+
+  /**
+   * A follow-up is due: planned again now (the state may have changed since), then sent through the
+   * outbox (free-form inside the 24-hour window, the rules' template after it; a 131047 answer
+   * switches to the template), or a reminder to the person who owns the conversation, or resolved.
+   */
+  async followUp(): Promise<void> {
+    const generation = this.state.generation;
+    const now = nowIso();
+    const plan = planFollowUp(this.state.followUpSituation(now));
+    const s = this.state.snapshot();
+    if (!s.conversationId || plan.action === 'none' || !plan.at || Date.parse(plan.at) > Date.now() + 1000) {
+      this.state.setFollowUpPlan(plan);
+      return;
+    }
+    const situation = this.state.followUpSituation(now);
+    const attempt = situation.attemptsSoFar + 1;
+    const anchor = situation.lastOutboundAt ?? 'none';
+    const rules = (s.followUpRules ?? this.state.rules?.rules.followUp ?? DEFAULT_RULES.followUp) as FollowUpRules;
+    if (plan.action === 'resolve') {
+      await this.resolveByAutomation(plan.reason);
+      return;
+    }
+    if (plan.action === 'remind_agent') {
+      await local.recordAndWrite({
+        conversationId: s.conversationId,
+        record: {
+          key: `reminder:${this.opts.workflowId}:${anchor}:${attempt}`,
+          conversationId: s.conversationId,
+          kind: 'reminder',
+          at: now,
+          payload: { attempt, to: s.takenOverBy ?? s.assignee, at: plan.at, reason: plan.reason, reasons: [plan.reason] },
+        },
+      });
+      this.state.followedUp(now, null, false);
+      this.planFollowUps();
+      await this.writeReadModelIfChanged();
+      return;
+    }
+    // A follow-up: automation may send (nobody owns it unless the rules allow, not paused, consent).
+    if (!this.state.automationMaySend(generation, { evenIfOwned: rules.automaticWhenOwned })) return;
+    const lang = primaryTag(s.language && s.language !== 'und' ? s.language : (s.context?.contact.language ?? 'en'));
+    const texts = this.state.rules?.rules.automation.texts.followUp ?? DEFAULT_FOLLOW_UP_TEXTS;
+    const text = texts[lang] ?? texts.en ?? DEFAULT_FOLLOW_UP_TEXTS.en!;
+    const send = (channel: 'free_form' | 'template') =>
+      remote.send({
+        key: `follow_up:${this.opts.workflowId}:${anchor}:${attempt}${channel === 'template' ? ':template' : ''}`,
+        kind: 'follow_up',
+        conversationId: s.conversationId!,
+        workflowId: this.opts.workflowId,
+        phoneNumberId: this.opts.phoneNumberId,
+        to: { waId: s.waId, userId: s.userId },
+        text: channel === 'template' ? `template ${rules.template!.name} (${rules.template!.language})` : text,
+        ...(channel === 'template' ? { template: { name: rules.template!.name, language: rules.template!.language } } : {}),
+        sentBy: 'automation',
+      });
+    let channel = plan.channel ?? 'free_form';
+    const reasons = [plan.reason];
+    const scope = new CancellationScope();
+    this.automation = scope;
+    let sent = false;
+    try {
+      try {
+        await scope.run(() => send(channel));
+        sent = true;
+      } catch (err) {
+        if (isCancellation(err)) return;
+        const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+        // Meta says the window is closed: the template path, not a retry.
+        if (type === 'OutsideCustomerServiceWindow' && channel === 'free_form' && rules.template) {
+          channel = 'template';
+          reasons.push('WhatsApp answered 131047 (outside the 24-hour window): sent the template instead');
+          await scope.run(() => send('template'));
+          sent = true;
+        } else {
+          reasons.push(
+            type === 'OutsideCustomerServiceWindow'
+              ? 'WhatsApp answered 131047 (outside the 24-hour window) and no template is configured: not sent'
+              : `not sent: ${(err as Error).message}`,
+          );
+        }
+      }
+    } catch (err) {
+      if (isCancellation(err)) return;
+      reasons.push(`not sent: ${(err as Error).message}`);
+    } finally {
+      this.automation = null;
+    }
+    this.state.followedUp(now, sent ? text : null, sent);
+    this.planFollowUps();
+    const readModel = this.readModelChange();
+    await local.recordAndWrite({
+      conversationId: s.conversationId,
+      record: {
+        key: `follow_up:${this.opts.workflowId}:${anchor}:${attempt}`,
+        conversationId: s.conversationId,
+        kind: 'follow_up',
+        at: now,
+        payload: { attempt, at: now, channel, sent, reason: reasons.join('; '), reasons },
+      },
+      readModel: readModel.fields,
+    });
+    readModel.mark();
+    this.dirty = true;
+  }
+
+  /** The buyer closed the exchange (or stayed silent through every follow-up): resolved, like a close. */
+  private async resolveByAutomation(reason: string): Promise<void> {
+    const s = this.state.snapshot();
+    if (s.status === 'resolved') return;
+    await this.applyAction('close', { by: 'automation', reason }, `resolve:${s.lastInboundAt ?? 'none'}:${s.nextFollowUp?.attempt ?? 0}`);
+  }
+
+  /** This conversation's own follow-up rules (validated against the global ones), or back to them. */
+  setFollowUpRules(args: FollowUpRulesArgs, updateId: string): Promise<ConversationSnapshot> {
+    return this.exclusive(async () => {
+      const global = this.state.rules?.rules.followUp ?? DEFAULT_RULES.followUp;
+      let rules: FollowUpRules | null = null;
+      if (args.rules !== null) {
+        const v = validateFollowUp(args.rules, global);
+        if (!v.ok) throw ApplicationFailure.create({ message: v.reasons.join('; '), type: 'invalid', details: v.reasons, nonRetryable: true });
+        rules = v.rules;
+      }
+      const s = this.state.snapshot();
+      this.state.setFollowUpRules(rules);
+      this.planFollowUps();
+      const readModel = this.readModelChange();
+      await local.recordAndWrite({
+        conversationId: s.conversationId!,
+        record: {
+          key: `action:${this.opts.workflowId}:${updateId}`,
+          conversationId: s.conversationId!,
+          kind: 'action',
+          at: nowIso(),
+          payload: { action: 'follow_up_rules', by: args.by ?? 'unknown', ...(args.reason ? { reason: args.reason } : {}), before: { followUpRules: s.followUpRules ?? null }, after: { followUpRules: rules } },
+        },
+        readModel: readModel.fields,
+      });
+      readModel.mark();
+      this.dirty = true;
+      this.sync();
+      return this.state.snapshot();
     });
   }
 
@@ -417,6 +591,7 @@ export class TurnRunner {
         { key: SA.Paused, value: s.paused },
         { key: SA.Assignee, value: keyword(s.assignee ?? 'unassigned') },
         ...(s.lastInboundAt ? [{ key: SA.LastInboundAt, value: new Date(s.lastInboundAt) }] : []),
+        ...(s.nextFollowUp ? [{ key: SA.NextFollowUpAt, value: new Date(s.nextFollowUp.at) }] : []),
       ] as SearchAttributeUpdatePair[];
       const changed = wanted.filter((p) => this.visible.get(p.key.name) !== JSON.stringify(p.value));
       if (changed.length > 0) {

@@ -27,7 +27,7 @@ import {
   type ConversationInput,
   type ConversationSnapshot,
 } from './contract.js';
-import { ConversationState } from './state.js';
+import { ConversationState, StateError } from './state.js';
 import { asFailure, TurnRunner } from './turns.js';
 
 /** A resolved conversation with nothing new for this long completes; the next message starts a fresh run. */
@@ -122,8 +122,13 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   setHandler(reassignUpdate, (a) => runner.action('reassign', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateReassign(a ?? {})) });
   setHandler(closeUpdate, (a) => runner.action('close', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateClose(a)) });
   setHandler(sendReplyUpdate, (a) => runner.reply(a, updateId()), { validator: (a) => validating(() => state.validateReply(a)) });
-  setHandler(setFollowUpRulesUpdate, () => {
-    asFailure(new Error('follow-up rules are not available yet'));
+  setHandler(setFollowUpRulesUpdate, (a) => runner.setFollowUpRules(a, updateId()), {
+    validator: (a) =>
+      validating(() => {
+        state.validateActor(a);
+        if (!a || (a.rules !== null && (typeof a.rules !== 'object' || Array.isArray(a.rules)))) throw new StateError('rules: the followUp part as an object, or null for the global rules', 'invalid');
+        if (!state.snapshot().conversationId) throw new StateError('the conversation has no recorded message yet');
+      }),
   });
 
   const tooLong = () => {
@@ -138,6 +143,8 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     timers.set('sla', sla ? Date.parse(sla.dueAt) : null);
     const quietSince = state.quietSinceMs();
     timers.set('quiet', quietSince !== null ? quietSince + quietMs : null);
+    const followUp = state.snapshot().nextFollowUp;
+    timers.set('followup', followUp ? Date.parse(followUp.at) : null);
 
     await condition(() => state.hasPending() || state.hasPlacements() || timers.fired.size > 0 || runner.dirty || tooLong());
     timers.fired.clear();
@@ -148,6 +155,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       runner.applyPlacements();
       if (state.burstReady(Date.now())) await runner.decide();
       if (state.slaBreached(Date.now())) await runner.escalate();
+      if (state.followUpDue(Date.now())) await runner.followUp();
       runner.sync();
     });
 
