@@ -5,6 +5,7 @@
 // Exit 0 when every benchmark ran and reported no problem, 1 otherwise, 2 on bad arguments.
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import * as followUpSim from './follow-up-sim.js';
 import * as identity from './identity.js';
 import * as importCsv from './import.js';
 import * as ingress from './ingress.js';
@@ -13,7 +14,7 @@ import { formatTable } from './lib/table.js';
 import type { BenchContext, BenchModule, BenchReport, EngineStack } from './lib/types.js';
 
 /** Add a benchmark: a module exporting `name`, `description` and `run(ctx)`, listed here. */
-const BENCHMARKS: BenchModule[] = [ingress, identity, importCsv];
+const BENCHMARKS: BenchModule[] = [ingress, identity, importCsv, followUpSim];
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
