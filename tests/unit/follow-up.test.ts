@@ -16,6 +16,11 @@ describe('silence reading', () => {
     ['classified acknowledgment', [h('out', '2026-12-01T09:05:00Z', 'done'), h('in', '2026-12-01T09:06:00Z', 'alright then', 'acknowledgment')], 'completion'],
     ['order confirmed', [h('out', '2026-12-01T09:05:00Z', 'shall I book it?'), h('in', '2026-12-01T09:06:00Z', 'yes confirm', 'order')], 'completion'],
     ['thanks with a new question is not done', [h('out', '2026-12-01T09:05:00Z', 'It is 45 SAR'), h('in', '2026-12-01T09:06:00Z', 'thanks, and shipping?')], 'unknown'],
+    ['ok with a request is not done', [h('out', '2026-12-01T09:05:00Z', 'It is 45 SAR'), h('in', '2026-12-01T09:06:00Z', 'ok, send me the details after 8 pm')], 'unknown'],
+    ['thanks with a new question (no question mark) is not done', [h('out', '2026-12-01T09:05:00Z', 'It is 45 SAR'), h('in', '2026-12-01T09:06:00Z', 'thanks what about the red one')], 'unknown'],
+    ['تمام with a request is not done', [h('out', '2026-12-01T09:05:00Z', 'السعر ٤٥ ريال'), h('in', '2026-12-01T09:06:00Z', 'تمام بس ابي اعرف التوصيل')], 'unknown'],
+    ['Arabizi ok with a deferral is not done', [h('out', '2026-12-01T09:05:00Z', 'It is 45 SAR'), h('in', '2026-12-01T09:06:00Z', 'tamam kalemni bukra')], 'unknown'],
+    ['thank you so much is done', [h('out', '2026-12-01T09:05:00Z', 'It is 45 SAR'), h('in', '2026-12-01T09:06:00Z', 'Thank you so much for your help!')], 'completion'],
     ['let me think', [h('out', '2026-12-01T09:05:00Z', 'It is 45 SAR'), h('in', '2026-12-01T09:06:00Z', 'let me think about it')], 'hesitation'],
     ['خليني أفكر', [h('out', '2026-12-01T09:05:00Z', 'السعر ٤٥ ريال'), h('in', '2026-12-01T09:06:00Z', 'خليني أفكر وأرد عليك')], 'hesitation'],
     ['we sent a price, silence', [h('in', '2026-12-01T09:00:00Z', 'how much?'), h('out', '2026-12-01T09:05:00Z', '20 units are 1,200 SAR')], 'hesitation'],
@@ -104,7 +109,10 @@ describe('planFollowUp', () => {
 
   it('completion resolves; the buyer writing last needs a person, not a follow-up', () => {
     const done = planFollowUp(base({ lastInboundAt: '2026-12-01T09:06:00Z', history: [...base().history, h('in', '2026-12-01T09:06:00Z', 'great, thanks!')] }));
-    expect(done).toMatchObject({ action: 'resolve', silence: 'completion' });
+    expect(done).toMatchObject({ action: 'resolve', silence: 'completion', at: '2026-12-01T11:06:00.000Z' });
+    // Planned again later (a timer fired, a status came): the resolve time stays where it was.
+    const later = planFollowUp(base({ now: '2026-12-01T10:30:00Z', lastInboundAt: '2026-12-01T09:06:00Z', history: [...base().history, h('in', '2026-12-01T09:06:00Z', 'great, thanks!')] }));
+    expect(later.at).toBe(done.at);
     const waiting = planFollowUp(base({ lastInboundAt: '2026-12-01T09:06:00Z', history: [...base().history, h('in', '2026-12-01T09:06:00Z', 'and for 50 units?')] }));
     expect(waiting.action).toBe('none');
   });

@@ -472,7 +472,11 @@ export class TurnRunner {
       return;
     }
     // A follow-up: automation may send (nobody owns it unless the rules allow, not paused, consent).
-    if (!this.state.automationMaySend(generation, { evenIfOwned: rules.automaticWhenOwned })) return;
+    if (!this.state.automationMaySend(generation, { evenIfOwned: rules.automaticWhenOwned })) {
+      // Not now (a status the policy does not plan for): no timer left armed in the past.
+      this.state.setFollowUpPlan({ action: 'none', silence: plan.silence, reason: `automation may not send now (${s.status})` });
+      return;
+    }
     const lang = primaryTag(s.language && s.language !== 'und' ? s.language : (s.context?.contact.language ?? 'en'));
     const texts = this.state.rules?.rules.automation.texts.followUp ?? DEFAULT_FOLLOW_UP_TEXTS;
     const text = texts[lang] ?? texts.en ?? DEFAULT_FOLLOW_UP_TEXTS.en!;
@@ -541,7 +545,10 @@ export class TurnRunner {
   /** The buyer closed the exchange (or stayed silent through every follow-up): resolved, like a close. */
   private async resolveByAutomation(reason: string): Promise<void> {
     const s = this.state.snapshot();
-    if (s.status === 'resolved') return;
+    if (s.status === 'resolved') {
+      this.state.setFollowUpPlan({ action: 'none', silence: 'completion', reason: 'already resolved' });
+      return;
+    }
     await this.applyAction('close', { by: 'automation', reason }, `resolve:${s.lastInboundAt ?? 'none'}:${s.nextFollowUp?.attempt ?? 0}`);
   }
 

@@ -169,11 +169,14 @@ export function planFollowUp(input: FollowUpSituation): FollowUpPlan {
   const lastIn = input.lastInboundAt ? Date.parse(input.lastInboundAt) : NaN;
   const lastOut = input.lastOutboundAt ? Date.parse(input.lastOutboundAt) : NaN;
   const buyerLast = Number.isFinite(lastIn) && (!Number.isFinite(lastOut) || lastIn > lastOut);
+  if (input.paused) return { action: 'none', silence, reason: 'automation is paused: nothing until it resumes (then the plan is made again)' };
   if (silence === 'completion') {
-    return { action: 'resolve', at: iso(nowMs + RESOLVE_AFTER_SEC * 1000), silence, reason: `${silenceReason} -> no follow-up; resolves after ${fmt(RESOLVE_AFTER_SEC)} of quiet` };
+    // Quiet counted from the last message either way (not from now: a plan made again stays put).
+    const lastAny = Math.max(Number.isFinite(lastIn) ? lastIn : -Infinity, Number.isFinite(lastOut) ? lastOut : -Infinity);
+    const resolveAt = Number.isFinite(lastAny) ? Math.max(lastAny + RESOLVE_AFTER_SEC * 1000, nowMs) : nowMs + RESOLVE_AFTER_SEC * 1000;
+    return { action: 'resolve', at: iso(resolveAt), silence, reason: `${silenceReason} -> no follow-up; resolves after ${fmt(RESOLVE_AFTER_SEC)} of quiet` };
   }
   if (buyerLast || !Number.isFinite(lastOut)) return { action: 'none', silence, reason: `${silenceReason}: no follow-up` };
-  if (input.paused) return { action: 'none', silence, reason: 'automation is paused: nothing until it resumes (then the plan is made again)' };
   if (input.attemptsSoFar >= rules.maxAttempts) {
     return {
       action: 'resolve',

@@ -44,7 +44,14 @@ const THINKING = [
 const PRICE = /(\d[\d,.]*\s*(sar|aed|usd|egp|kwd|qar|bhd|omr|jod|lbp|\$|€|£|ريال|درهم|جنيه|دينار|ليره|دولار|ر\.?س)|\b(price|quote|quotation|offer|discount|total|cost)\b|(السعر|سعر|عرض سعر|عرض|خصم|الاجمالي|المجموع|التكلفه))/;
 const EMOJI_ONLY = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\s]+$/u;
 
-const isDone = (t: string) => EMOJI_ONLY.test(t) || DONE.some((r) => r.test(t));
+// "ok, send me the catalogue", "thanks, what about the red one", "tamam bas kam el shipping": an
+// acknowledgment that carries a request or a new question is not the end of the exchange.
+const REQUEST = [
+  /\b(send|share|want|need|how|what|which|when|where|why|can|could|would|please|pls|plz|give|show|tell|call|text|message|remind|price|cost|order|buy|book|reserve|deliver(y)?|ship(ping)?|available|another|more|also|but|if|after|before|tomorrow|tonight|later|next|until|till|back)\b/,
+  /(ابي|ابغى|ابغي|ابا|عايز|عاوز|بدي|بدى|ارسل|ابعت|ابعث|كم|بكم|ليش|ليه|وين|فين|متى|امتى|كيف|ازاي|ممكن|لو سمحت|بس |لكن|بكره|بكرا|بعدين|بعد|كلمني|اتصل|رن|التوصيل|الشحن|السعر)/,
+  /\b(abi|abgha|3ayez|3ayz|baddi|bade|ersel|ab3at|kam|bkam|leish|wein|fein|mata|emta|keef|ezay|momken|mumkin|law sama7t|bas|bukra|bokra|ba3d|kalemni)\b/,
+];
+const isDone = (t: string) => EMOJI_ONLY.test(t) || (DONE.some((r) => r.test(t)) && !REQUEST.some((r) => r.test(t)));
 const isThinking = (t: string) => THINKING.some((r) => r.test(t));
 const asksQuestion = (t: string) => /[?؟]\s*$|[?؟]/.test(t);
 
