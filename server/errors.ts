@@ -89,11 +89,18 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   if (err instanceof HttpError) return sendError(reply, err.statusCode, err.code, err.message, err.details);
   if (err.validation) {
     // Valid JSON against the schema: 422 with the reasons.
-    const reasons = err.validation.map((v) => ({
+    const all = err.validation.map((v) => ({
       path: v.instancePath || (v.params as { missingProperty?: string })?.missingProperty || '',
       message: v.message ?? 'invalid',
+      keyword: v.keyword,
     }));
-    return sendError(reply, 422, 'validation_failed', `${err.validationContext ?? 'request'}: ${err.message}`, reasons);
+    // A nullable field (anyOf [T, null]) also reports "must be null" and "must match a schema in
+    // anyOf" for its own path and its parents: noise when a precise reason exists.
+    const precise = all.filter((r) => r.keyword !== 'anyOf' && !(r.keyword === 'type' && r.message === 'must be null'));
+    const reasons = (precise.length ? precise : all).map(({ path, message }) => ({ path, message }));
+    const context = err.validationContext ?? 'request';
+    const text = reasons.map((r) => `${context}${r.path ? (r.path.startsWith('/') ? r.path : `/${r.path}`) : ''} ${r.message}`).join(', ');
+    return sendError(reply, 422, 'validation_failed', `${context}: ${text}`, reasons);
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return sendError(reply, 400, 'invalid_json', `body is not valid JSON: ${err.message}`);

@@ -26,6 +26,8 @@ export interface ContactView {
   timezone: string | null;
   language: string | null;
   optedOut: boolean;
+  /** WhatsApp's own marketing preference (`user_preferences` webhooks); false stops automated sends too. */
+  marketingOptIn: boolean;
   createdAt: string;
   updatedAt: string;
   identities: IdentityView[];
@@ -66,6 +68,7 @@ export function contactView(row: ContactRow, identities: IdentityView[]): Contac
     timezone: row.timezone,
     language: row.language,
     optedOut: row.optedOut,
+    marketingOptIn: row.marketingOptIn,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     identities,

@@ -27,6 +27,7 @@ export const Contact = Type.Object({
   timezone: Nullable(Type.String({ description: 'IANA time zone' })),
   language: Nullable(Type.String({ description: 'BCP-47' })),
   optedOut: Type.Boolean(),
+  marketingOptIn: Type.Boolean({ description: "WhatsApp's marketing preference (user_preferences stop/resume); false stops automated sends" }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   identities: Type.Array(Identity),

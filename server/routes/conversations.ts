@@ -111,7 +111,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
         ...conversationItem(row, live),
         live: live !== null,
         nextFollowUp,
-        ...(live ? { followUpRules: (live.followUpRules ?? null) as Record<string, unknown> | null } : {}),
+        ...(live ? { followUpRules: (live.followUpRules ?? null) as Record<string, unknown> | null, followUpDecision: live.followUpDecision ?? null } : {}),
         timeline: timeline ?? (await conversationTimeline(opts.db, row.id, req.query.limit ?? 500)),
       };
     },

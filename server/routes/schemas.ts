@@ -44,6 +44,14 @@ export const ConversationDetail = Type.Intersect([
   Type.Object({
     live: Type.Boolean({ description: 'true when the running workflow answered; false: stored state only' }),
     nextFollowUp: NextFollowUp,
+    followUpDecision: Type.Optional(
+      Nullable(
+        Type.Object(
+          { action: Type.String({ description: 'none | follow_up | remind_agent | resolve' }), silence: Type.String({ description: 'hesitation | completion | unknown' }), reason: Type.String(), at: Type.Optional(Type.String()) },
+          { description: "the follow-up policy's last answer, also when it planned nothing (then: why not); live runs only" },
+        ),
+      ),
+    ),
     followUpRules: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true, description: "this conversation's own followUp rules; null: the global ones" }))),
     timeline: Type.Array(TimelineEntry),
   }),

@@ -258,6 +258,18 @@ describe('adaptive follow-ups', { timeout: 180_000 }, () => {
     expect(entries.length).toBeLessThanOrEqual(3);
   });
 
+  it('after the 24-hour window with no template: nothing planned, and the decision says why', async () => {
+    const c = await conversation(await buyerWithProfile(30 * 3600), 'How much for 80 units?');
+    await env.sleep((23 * 60 + 45) * 60_000);
+    await c.reply('80 units are 4,000 SAR.');
+    const s = await c.snap();
+    expect(s.nextFollowUp ?? null).toBeNull();
+    expect(s.followUpDecision).toMatchObject({ action: 'none', silence: 'hesitation' });
+    expect(s.followUpDecision!.reason).toMatch(/24-hour window .* no template configured: no send/);
+    await env.sleep('3 days');
+    expect(nudges(c.waId)).toHaveLength(0);
+  });
+
   it('after the 24-hour window: the template; and a 131047 answer switches to it', async () => {
     await saveRules(db.db, rulesWith({ template: { name: 'check_in', language: 'en' } }));
     const c = await conversation(await buyerWithProfile(30 * 3600), 'How much for 100 units?');

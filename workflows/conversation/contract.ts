@@ -34,6 +34,8 @@ export interface ConversationSnapshot {
   busy?: boolean;
   /** Step 5: the next follow-up (or reminder to the owner), with its reason; null: none planned. */
   nextFollowUp?: { at: string; attempt: number; channel: 'free_form' | 'template'; reason: string; action: 'follow_up' | 'remind_agent' | 'resolve' } | null;
+  /** Step 5: the policy's last answer, also when it planned nothing ("none": why not). */
+  followUpDecision?: { action: 'none' | 'follow_up' | 'remind_agent' | 'resolve'; silence: string; reason: string; at?: string } | null;
   /** This conversation's own follow-up rules (PUT .../follow-up-rules); null: the global ones. */
   followUpRules?: import('../../domain/rules.js').FollowUpRules | null;
   language?: string | null;

@@ -443,6 +443,7 @@ export class ConversationState {
   }
 
   setFollowUpPlan(plan: FollowUpPlan): void {
+    this.snap.followUpDecision = { action: plan.action, silence: plan.silence, reason: plan.reason, ...(plan.at ? { at: plan.at } : {}) };
     this.snap.nextFollowUp =
       plan.action !== 'none' && plan.at
         ? { at: plan.at, attempt: this.followUpAttempts + 1, channel: plan.channel ?? 'free_form', reason: plan.reason, action: plan.action }
