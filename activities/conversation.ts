@@ -82,7 +82,7 @@ export interface EscalationInput {
   readModel?: ConversationFields;
 }
 
-export type ActionKind = 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close' | 'follow_up_rules';
+export type ActionKind = 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close' | 'snooze' | 'snooze_ended' | 'follow_up_rules';
 
 export interface ActionInput {
   conversationId: string;

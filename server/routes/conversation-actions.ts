@@ -17,6 +17,7 @@ import {
   resumeUpdate,
   sendReplyUpdate,
   setFollowUpRulesUpdate,
+  snoozeUpdate,
   takeOverUpdate,
 } from '../../workflows/conversation/contract.js';
 import { validateFollowUp } from '../../domain/rules.js';
@@ -113,6 +114,34 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
       }
     });
   }
+
+  app.post(
+    '/conversations/:id/snooze',
+    {
+      schema: schema(
+        'Snooze: status snoozed, automation silent, the response clock stopped; wakes at until (or, without it, when the buyer writes), whichever first',
+        Type.Object({
+          until: Type.Optional(Nullable(Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601, in the future, at most a year ahead' }))),
+          reason: Type.Optional(Reason),
+        }),
+      ),
+    },
+    async (req) => {
+      const by = principalOf(req).actor;
+      const body = (req.body ?? {}) as { until?: string | null; reason?: string };
+      if (body.until) {
+        const ms = Date.parse(body.until);
+        if (ms <= Date.now()) throw unknownField('until', 'until: must be in the future');
+        if (ms > Date.now() + 366 * 86400_000) throw unknownField('until', 'until: at most a year ahead');
+      }
+      const handle = await handleOf(req);
+      try {
+        return await handle.executeUpdate(snoozeUpdate, { args: [{ by, until: body.until ?? null, ...(body.reason ? { reason: body.reason } : {}) }] });
+      } catch (err) {
+        throw toHttpError(err);
+      }
+    },
+  );
 
   app.post(
     '/conversations/:id/take-over',

@@ -16,7 +16,7 @@ import { workflowBundle } from '../../server/worker-runner.js';
 import { GraphClient } from '../../whatsapp/graph-client.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
 import { startSimulator, type Simulator } from '../../whatsapp/simulator/server.js';
-import { closeUpdate, inboundSignal, pauseUpdate, resumeUpdate, sendReplyUpdate, snapshotQuery, takeOverUpdate, WORKFLOW_TYPE, type ConversationSnapshot } from '../../workflows/conversation/contract.js';
+import { closeUpdate, inboundSignal, pauseUpdate, resumeUpdate, sendReplyUpdate, snapshotQuery, snoozeUpdate, takeOverUpdate, WORKFLOW_TYPE, type ConversationSnapshot } from '../../workflows/conversation/contract.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 
 let env: TestWorkflowEnvironment;
@@ -333,6 +333,39 @@ describe('adaptive follow-ups', { timeout: 180_000 }, () => {
     expect(nudges(owned.waId)).toHaveLength(0);
     const [reminder] = await timelineOf(owned, 'reminder');
     expect(reminder!.payload).toMatchObject({ to: agentId, attempt: 1 });
+  });
+
+  it('snoozed: nothing automatic and no breach until it wakes at its time; then planned again, the response clock moved by the snooze', async () => {
+    const c = await conversation(await buyerWithProfile(120), 'price of the grey one?');
+    await c.reply('The grey one is 52 SAR.');
+    const plan = (await c.snap()).nextFollowUp!;
+    const until = new Date(Date.parse(plan.at) + 3 * 3600_000).toISOString(); // inside the 24-hour window
+    const snoozed = await c.handle.executeUpdate(snoozeUpdate, { args: [{ by: agentId, until }] });
+    expect(snoozed).toMatchObject({ status: 'snoozed', nextFollowUp: null });
+    await skipTo(plan.at);
+    expect(nudges(c.waId)).toHaveLength(0);
+    await skipTo(until);
+    const woken = await c.snap();
+    expect(woken).toMatchObject({ status: 'open', snooze: null });
+    const ended = (await timelineOf(c, 'action')).filter((e) => (e.payload as { action: string }).action === 'snooze_ended');
+    expect(ended).toHaveLength(1);
+    // Planned again on waking (not replayed): the follow-up that fell due while snoozed goes now, once.
+    expect(nudges(c.waId)).toHaveLength(1);
+    const [sent] = await timelineOf(c, 'follow_up');
+    expect(sent!.payload).toMatchObject({ attempt: 1, sent: true });
+    expect(sent!.at.getTime()).toBeGreaterThanOrEqual(Date.parse(until));
+    expect(woken.nextFollowUp?.attempt).toBe(2);
+
+    // A buyer waiting for an answer: the deadline moves by the time spent snoozed, no breach meanwhile.
+    const d = await conversation(await buyerWithProfile(120), 'I need 3 of the large ones, can you confirm?');
+    const due = (await d.snap()).sla!.dueAt;
+    const snoozeMs = 86400_000;
+    await d.handle.executeUpdate(snoozeUpdate, { args: [{ by: agentId, until: new Date((await nowMs()) + snoozeMs).toISOString() }] });
+    await env.sleep(snoozeMs + 5000);
+    const after = await d.snap();
+    expect(after.status).toBe('open');
+    expect(after.sla!.breaches).toBe(0);
+    expect(Math.abs(Date.parse(after.sla!.dueAt) - (Date.parse(due) + snoozeMs))).toBeLessThan(10_000);
   });
 
   it('a continue-as-new with a follow-up pending keeps it', async () => {

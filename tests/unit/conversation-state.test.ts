@@ -202,4 +202,37 @@ describe('ConversationState', () => {
     expect(st.applyPlacements()).toBe(1);
     expect(st.snapshot().assignee).toBe('other');
   });
+
+  it('snooze: validated, stops the response clock, ends at its time or on a message, back to the status before', () => {
+    const st = new ConversationState('w', 'PN');
+    st.receive([msg('s1')]);
+    recordAll(st, Date.parse('2026-01-01T10:00:00.000Z'));
+    st.applyDecision(decision(), null, '2026-01-01T10:00:02.000Z', '2026-01-01T10:00:00.000Z', { armSla: true });
+    const now = Date.parse('2026-01-01T10:10:00.000Z');
+    expect(() => st.validateSnooze({ until: 'soon' }, now)).toThrow(/ISO-8601/);
+    expect(() => st.validateSnooze({ until: '2026-01-01T10:00:00.000Z' }, now)).toThrow(/future/);
+    expect(() => st.validateSnooze({ until: '2028-01-01T10:00:00.000Z' }, now)).toThrow(/a year/);
+    expect(() => st.validateSnooze({ until: '2026-01-02T10:00:00.000Z' }, now)).not.toThrow();
+    const due = Date.parse(st.snapshot().sla!.dueAt);
+    st.snoozeUntil('2026-01-02T10:10:00.000Z', now);
+    expect(st.snapshot()).toMatchObject({ status: 'snoozed', snooze: { until: '2026-01-02T10:10:00.000Z', statusBefore: 'open' } });
+    expect(st.slaBreached(due + 3600_000)).toBe(false);
+    expect(st.automationMaySend(st.generation)).toBe(false);
+    expect(st.snoozeDue(Date.parse('2026-01-02T10:09:59.000Z'))).toBe(false);
+    expect(st.snoozeDue(Date.parse('2026-01-02T10:10:00.000Z'))).toBe(true);
+    const wake = Date.parse('2026-01-02T10:10:00.000Z');
+    expect(st.endSnooze(wake)).toMatchObject({ until: '2026-01-02T10:10:00.000Z' });
+    expect(st.snapshot()).toMatchObject({ status: 'open', snooze: null });
+    expect(Date.parse(st.snapshot().sla!.dueAt)).toBe(wake + (due - now));
+
+    // Without a time: until the buyer writes.
+    st.snoozeUntil(null, wake);
+    expect(st.snoozeDue(wake + 400 * 86400_000)).toBe(false);
+    st.receive([msg('s2', '2026-01-03T09:00:00.000Z')]);
+    recordAll(st, Date.parse('2026-01-03T09:00:00.000Z'));
+    expect(st.snapshot()).toMatchObject({ status: 'open', snooze: null });
+
+    st.close(wake);
+    expect(() => st.validateSnooze({}, wake)).toThrow(/resolved/);
+  });
 });

@@ -17,6 +17,7 @@ import {
   reassignUpdate,
   resumeUpdate,
   snapshotQuery,
+  snoozeUpdate,
   takeOverUpdate,
   WORKFLOW_TYPE,
 } from '../../workflows/conversation/contract.js';
@@ -57,6 +58,11 @@ const by = 'admin:env_0123456789ab';
 const [agent] = await db.db.insert(agents).values({ name: 'Recorder', team: 'sales', languages: ['en'], capacity: 5 }).returning();
 await h.executeUpdate(pauseUpdate, { args: [{ by, reason: 'checking the order' }] });
 await h.executeUpdate(pauseUpdate, { args: [{ by }] }).catch(() => {});
+await h.executeUpdate(resumeUpdate, { args: [{ by }] });
+// A snooze that wakes by its timer, and one ended early by resume.
+await h.executeUpdate(snoozeUpdate, { args: [{ by, until: new Date(Date.now() + 1500).toISOString() }] });
+await new Promise((r) => setTimeout(r, 2500));
+await h.executeUpdate(snoozeUpdate, { args: [{ by }] });
 await h.executeUpdate(resumeUpdate, { args: [{ by }] });
 await h.executeUpdate(takeOverUpdate, { args: [{ agentId: agent!.id, by: agent!.id }] });
 await h.executeUpdate(takeOverUpdate, { args: [{ agentId: 'x'.repeat(5000), by }] }).catch(() => {});

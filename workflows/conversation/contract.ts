@@ -34,6 +34,8 @@ export interface ConversationSnapshot {
   busy?: boolean;
   /** Step 5: the next follow-up (or reminder to the owner), with its reason; null: none planned. */
   nextFollowUp?: { at: string; attempt: number; channel: 'free_form' | 'template'; reason: string; action: 'follow_up' | 'remind_agent' | 'resolve' } | null;
+  /** Snoozed by a person: until when (null: until the buyer writes), since when, the status to go back to, the SLA time left. */
+  snooze?: { until: string | null; since: string; statusBefore: ConversationStatus; slaLeftMs: number | null } | null;
   /** Step 5: the policy's last answer, also when it planned nothing ("none": why not). */
   followUpDecision?: { action: 'none' | 'follow_up' | 'remind_agent' | 'resolve'; silence: string; reason: string; at?: string } | null;
   /** This conversation's own follow-up rules (PUT .../follow-up-rules); null: the global ones. */
@@ -87,6 +89,11 @@ export const releaseUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('re
 export const reassignUpdate = defineUpdate<ConversationSnapshot, [ReassignArgs]>('reassign');
 export const setFollowUpRulesUpdate = defineUpdate<ConversationSnapshot, [FollowUpRulesArgs]>('setFollowUpRules');
 export const sendReplyUpdate = defineUpdate<{ waMessageId: string }, [SendReplyArgs]>('sendReply');
+export interface SnoozeArgs extends ActorArgs {
+  /** ISO-8601; missing: until the buyer writes. */
+  until?: string | null;
+}
+export const snoozeUpdate = defineUpdate<ConversationSnapshot, [SnoozeArgs]>('snooze');
 export const closeUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('close');
 
 export const searchAttributes = {

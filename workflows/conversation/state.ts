@@ -57,7 +57,10 @@ export interface RecordedBatch {
 }
 
 /** Which agent action a human took (a pending automated step started before it is stale). */
-export type HumanAction = 'reply' | 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close';
+export type HumanAction = 'reply' | 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close' | 'snooze';
+
+/** The longest snooze: a year. */
+const MAX_SNOOZE_MS = 366 * 86400_000;
 
 export class ConversationState {
   private snap: ConversationSnapshot;
@@ -265,6 +268,7 @@ export class ConversationState {
       if (!this.snap.waId && ev.sender.waId) this.snap.waId = ev.sender.waId;
       if (!this.snap.userId && ev.sender.userId) this.snap.userId = ev.sender.userId;
       // A buyer writing again reopens a resolved or snoozed conversation.
+      if (this.snap.snooze) this.endSnooze(nowMs);
       if (this.snap.status !== 'open') {
         this.snap.status = 'open';
         this.resolvedAtMs = null;
@@ -350,7 +354,8 @@ export class ConversationState {
   }
 
   slaBreached(nowMs: number): boolean {
-    return !!this.snap.sla && nowMs >= Date.parse(this.snap.sla.dueAt);
+    // Snoozed: the clock is stopped (the time left is kept and runs again on waking).
+    return !!this.snap.sla && !this.snap.snooze && nowMs >= Date.parse(this.snap.sla.dueAt);
   }
 
   escalated(newUrgency: Urgency, placed: { assignee: string | null; team: string } | null, previous: string | null, nextDueAt: string): void {
@@ -490,7 +495,7 @@ export class ConversationState {
   validateResume(a?: ActorArgs): void {
     this.validateActor(a);
     this.requireRecorded();
-    if (!this.snap.paused) throw new StateError('automation is not paused');
+    if (!this.snap.paused && !this.snap.snooze) throw new StateError('automation is not paused or snoozed');
   }
 
   validateTakeOver(a?: ActorArgs & { agentId?: string }): void {
@@ -516,6 +521,49 @@ export class ConversationState {
     this.requireRecorded();
   }
 
+  validateSnooze(a?: ActorArgs & { until?: unknown }, nowMs: number = Date.now()): void {
+    this.validateActor(a);
+    this.requireRecorded();
+    if (this.snap.status === 'resolved') throw new StateError('conversation is resolved: nothing to snooze');
+    const until = a?.until;
+    if (until !== undefined && until !== null) {
+      if (typeof until !== 'string' || until.length > 40 || Number.isNaN(Date.parse(until))) throw new StateError('until: an ISO-8601 time', 'invalid');
+      const ms = Date.parse(until);
+      if (ms <= nowMs) throw new StateError('until: must be in the future', 'invalid');
+      if (ms > nowMs + MAX_SNOOZE_MS) throw new StateError('until: at most a year ahead', 'invalid');
+    }
+  }
+
+  /** Automation silent, the response clock stopped; wakes at `until` or when the buyer writes. */
+  snoozeUntil(until: string | null, nowMs: number): void {
+    const s = this.snap;
+    const prev = s.snooze;
+    const slaLeftMs = prev ? prev.slaLeftMs : s.sla ? Math.max(0, Date.parse(s.sla.dueAt) - nowMs) : null;
+    s.snooze = {
+      until: until ? new Date(Date.parse(until)).toISOString() : null,
+      since: prev?.since ?? new Date(nowMs).toISOString(),
+      statusBefore: prev?.statusBefore ?? s.status,
+      slaLeftMs,
+    };
+    s.status = 'snoozed';
+  }
+
+  snoozeDue(nowMs: number): boolean {
+    const z = this.snap.snooze;
+    return !!z?.until && Date.parse(z.until) <= nowMs;
+  }
+
+  /** Back to what it would be without the snooze; the response clock runs again with the time it had left. */
+  endSnooze(nowMs: number): { since: string; until: string | null } | null {
+    const s = this.snap;
+    const z = s.snooze;
+    if (!z) return null;
+    s.snooze = null;
+    if (s.status === 'snoozed') s.status = z.statusBefore === 'snoozed' || z.statusBefore === 'resolved' ? 'open' : z.statusBefore;
+    if (s.sla && z.slaLeftMs !== null) s.sla = { ...s.sla, dueAt: new Date(nowMs + z.slaLeftMs).toISOString() };
+    return { since: z.since, until: z.until };
+  }
+
   validateClose(a?: ActorArgs): void {
     this.validateActor(a);
     this.requireRecorded();
@@ -535,8 +583,10 @@ export class ConversationState {
   pause(): void {
     this.snap.paused = true;
   }
-  resume(): void {
+  /** Ends a pause and a snooze. */
+  resume(nowMs: number = Date.now()): void {
     this.snap.paused = false;
+    this.endSnooze(nowMs);
   }
 
   /** The person now owns it (db/routing answered with the assignment); a resolved one reopens. */
@@ -568,6 +618,7 @@ export class ConversationState {
 
   close(nowMs: number): void {
     const s = this.snap;
+    s.snooze = null;
     s.status = 'resolved';
     s.takenOverBy = null;
     s.assignee = null;

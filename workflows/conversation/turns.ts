@@ -54,6 +54,8 @@ export const RECORD_BATCH_BYTES = 256 * 1024;
 const keyword = (v: string) => (v.length > 256 ? v.slice(0, 256) : v);
 
 /** What the timeline's `action` entries show of the state before and after. */
+type ActionArgs = ActorArgs & { agentId?: string } & ReassignArgs & { until?: string | null };
+
 const actionView = (s: ConversationSnapshot) => ({ status: s.status, assignee: s.assignee, team: s.team, paused: s.paused, takenOverBy: s.takenOverBy });
 
 const nowIso = () => new Date(Date.now()).toISOString();
@@ -300,13 +302,13 @@ export class TurnRunner {
    * re-validates against the state it finds, asks db/routing for the assignment part, records the
    * timeline entry with the token's actor, and applies the answer.
    */
-  action(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs, updateId: string): Promise<ConversationSnapshot> {
-    if (kind === 'pause' || kind === 'take_over' || kind === 'close' || kind === 'reassign' || kind === 'release') this.preempt();
+  action(kind: Exclude<HumanAction, 'reply'>, args: ActionArgs, updateId: string): Promise<ConversationSnapshot> {
+    if (kind === 'pause' || kind === 'snooze' || kind === 'take_over' || kind === 'close' || kind === 'reassign' || kind === 'release') this.preempt();
     return this.exclusive(() => this.applyAction(kind, args, updateId));
   }
 
   /** An action's turn, under the lock (an agent's, or automation resolving a finished exchange). */
-  private async applyAction(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs, updateId: string): Promise<ConversationSnapshot> {
+  private async applyAction(kind: Exclude<HumanAction, 'reply'>, args: ActionArgs, updateId: string): Promise<ConversationSnapshot> {
     {
       try {
         this.revalidate(kind, args);
@@ -314,11 +316,17 @@ export class TurnRunner {
         asFailure(err);
       }
       const s = this.state.snapshot();
-      const expected = { ...this.state.readModel(), ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false } : kind === 'close' ? { status: 'resolved', nextFollowUpAt: null } : {}) };
+      const woken = s.snooze ? (s.snooze.statusBefore === 'snoozed' || s.snooze.statusBefore === 'resolved' ? 'open' : s.snooze.statusBefore) : s.status;
+      const expected = {
+        ...this.state.readModel(),
+        ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false, status: woken } : kind === 'close' ? { status: 'resolved', nextFollowUpAt: null } : {}),
+        ...(kind === 'snooze' ? { status: 'snoozed', nextFollowUpAt: null } : {}),
+      };
       const before = actionView(s);
       const afterView = {
         ...before,
-        ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false } : {}),
+        ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false, status: woken } : {}),
+        ...(kind === 'snooze' ? { status: 'snoozed' as const, snoozedUntil: args.until ?? null } : {}),
         ...(kind === 'close' ? { status: 'resolved' as const, takenOverBy: null } : {}),
         ...(kind === 'take_over' ? { takenOverBy: args.agentId! } : {}),
         ...(kind === 'release' || kind === 'reassign' ? { takenOverBy: null } : {}),
@@ -349,7 +357,10 @@ export class TurnRunner {
           this.state.pause();
           break;
         case 'resume':
-          this.state.resume();
+          this.state.resume(Date.now());
+          break;
+        case 'snooze':
+          this.state.snoozeUntil(args.until ?? null, Date.now());
           break;
         case 'take_over':
           this.state.takeOver(args.agentId!, r.team);
@@ -373,12 +384,13 @@ export class TurnRunner {
     }
   }
 
-  private revalidate(kind: Exclude<HumanAction, 'reply'>, args: ActorArgs & { agentId?: string } & ReassignArgs): void {
+  private revalidate(kind: Exclude<HumanAction, 'reply'>, args: ActionArgs): void {
     if (kind === 'pause') this.state.validatePause(args);
     else if (kind === 'resume') this.state.validateResume(args);
     else if (kind === 'take_over') this.state.validateTakeOver(args);
     else if (kind === 'release') this.state.validateRelease(args);
     else if (kind === 'reassign') this.state.validateReassign(args);
+    else if (kind === 'snooze') this.state.validateSnooze(args, Date.now());
     else this.state.validateClose(args);
   }
 
@@ -550,6 +562,30 @@ export class TurnRunner {
       return;
     }
     await this.applyAction('close', { by: 'automation', reason }, `resolve:${s.lastInboundAt ?? 'none'}:${s.nextFollowUp?.attempt ?? 0}`);
+  }
+
+  /** A snooze reached its time: back to what it was, the response clock running again, follow-ups planned afresh. */
+  async wakeFromSnooze(): Promise<void> {
+    const s = this.state.snapshot();
+    const before = actionView(s);
+    const ended = this.state.endSnooze(Date.now());
+    if (!ended || !s.conversationId) return;
+    this.planFollowUps();
+    const after = this.state.snapshot();
+    const readModel = this.readModelChange();
+    await local.recordAndWrite({
+      conversationId: s.conversationId,
+      record: {
+        key: `action:${this.opts.workflowId}:snooze_ended:${ended.since}:${ended.until}`,
+        conversationId: s.conversationId,
+        kind: 'action',
+        at: nowIso(),
+        payload: { action: 'snooze_ended', by: 'automation', reason: `snoozed until ${ended.until}`, before, after: actionView(after) },
+      },
+      readModel: readModel.fields,
+    });
+    readModel.mark();
+    this.dirty = true;
   }
 
   /** This conversation's own follow-up rules (validated against the global ones), or back to them. */

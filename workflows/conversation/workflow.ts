@@ -23,6 +23,7 @@ import {
   sendReplyUpdate,
   setFollowUpRulesUpdate,
   snapshotQuery,
+  snoozeUpdate,
   takeOverUpdate,
   type ConversationInput,
   type ConversationSnapshot,
@@ -120,6 +121,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   setHandler(takeOverUpdate, (a) => runner.action('take_over', a, updateId()), { validator: (a) => validating(() => state.validateTakeOver(a)) });
   setHandler(releaseUpdate, (a) => runner.action('release', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateRelease(a)) });
   setHandler(reassignUpdate, (a) => runner.action('reassign', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateReassign(a ?? {})) });
+  setHandler(snoozeUpdate, (a) => runner.action('snooze', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateSnooze(a, Date.now())) });
   setHandler(closeUpdate, (a) => runner.action('close', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateClose(a)) });
   setHandler(sendReplyUpdate, (a) => runner.reply(a, updateId()), { validator: (a) => validating(() => state.validateReply(a)) });
   setHandler(setFollowUpRulesUpdate, (a) => runner.setFollowUpRules(a, updateId()), {
@@ -140,11 +142,14 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     // One timer each for the end of the burst, the response deadline and a resolved run's quiet end.
     timers.noLaterThan('burst', state.burstDueAtMs());
     const sla = state.snapshot().sla;
-    timers.set('sla', sla ? Date.parse(sla.dueAt) : null);
+    // Snoozed: the response clock is stopped, so no deadline timer.
+    timers.set('sla', sla && !state.snapshot().snooze ? Date.parse(sla.dueAt) : null);
     const quietSince = state.quietSinceMs();
     timers.set('quiet', quietSince !== null ? quietSince + quietMs : null);
     const followUp = state.snapshot().nextFollowUp;
     timers.set('followup', followUp ? Date.parse(followUp.at) : null);
+    const snoozedUntil = state.snapshot().snooze?.until;
+    timers.set('snooze', snoozedUntil ? Date.parse(snoozedUntil) : null);
 
     await condition(() => state.hasPending() || state.hasPlacements() || timers.fired.size > 0 || runner.dirty || tooLong());
     timers.fired.clear();
@@ -154,6 +159,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       while (state.hasPending()) await runner.recordInbound();
       runner.applyPlacements();
       if (state.burstReady(Date.now())) await runner.decide();
+      if (state.snoozeDue(Date.now())) await runner.wakeFromSnooze();
       if (state.slaBreached(Date.now())) await runner.escalate();
       if (state.followUpDue(Date.now())) await runner.followUp();
       runner.sync();
