@@ -13,6 +13,7 @@ import {
   type AssignResult,
   type Placement,
 } from '../db/routing/assignment.js';
+import { recordCloseOutcome } from '../db/crm/deals.js';
 import { currentRules } from '../db/routing/rules.js';
 import { conversations } from '../db/schema.js';
 import type { InboundMessageEvent } from '../whatsapp/events.js';
@@ -95,6 +96,8 @@ export interface ActionInput {
   /** The timeline entry; `after.assignee`/`after.team` are filled from the assignment's answer. */
   record: RecordEventInput & { payload: { before: Record<string, unknown>; after: Record<string, unknown> } & Record<string, unknown> };
   readModel?: ConversationFields;
+  /** A close's outcome: written to the conversation; won/lost also settle its linked open deal. */
+  outcome?: 'resolved' | 'won' | 'lost' | 'spam';
   /** For a reassign to a team: how to place it there. */
   placement?: { language: string | null; urgency: string; waitingSince: string | null };
 }
@@ -262,6 +265,17 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
           const closed = await closeConversationAssignment(db, { conversationId });
           freed = closed.freed;
           result = { ok: true, assignee: null, team: current.team, queued: false, reasons: [] };
+          const outcome = input.outcome ?? 'resolved';
+          const deal = await recordCloseOutcome(db, { conversationId, outcome });
+          if (deal) {
+            await crm.recordEvent({
+              key: `${input.record.key}:deal`,
+              conversationId,
+              kind: 'deal_status',
+              at: input.record.at,
+              payload: { dealId: deal.dealId, by: input.record.payload.by, before: deal.before, after: deal.after, reasons: [`conversation closed as ${outcome}`] },
+            });
+          }
           break;
         }
         default:

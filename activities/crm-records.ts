@@ -234,6 +234,8 @@ export function createCrmRecordActivities(db: Db) {
         .update(conversations)
         .set({
           ...(status !== undefined ? { status } : {}),
+          // Open again: the outcome of the last close no longer holds.
+          ...(status !== undefined && status !== 'resolved' ? { outcome: null } : {}),
           ...(urgency !== undefined ? { urgency } : {}),
           ...(paused !== undefined ? { paused } : {}),
           ...(nextFollowUpAt !== undefined ? { nextFollowUpAt: nextFollowUpAt ? new Date(nextFollowUpAt) : null } : {}),

@@ -129,6 +129,8 @@ export const conversations = pgTable(
     assignedRunId: text('assigned_run_id'),
     urgency: text('urgency').notNull().default('normal'),
     paused: boolean('paused').notNull().default(false),
+    /** How it was closed: resolved | won | lost | spam; null while open. */
+    outcome: text('outcome'),
     lastInboundAt: ts('last_inbound_at'),
     lastOutboundAt: ts('last_outbound_at'),
     /** When the next follow-up (or reminder) is due; null: none planned. A read then wakes the run. */

@@ -1,7 +1,7 @@
 // Deals: an opportunity with a contact and/or a company, moving through free-text stages.
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { deals } from '../schema.js';
+import { conversations, deals } from '../schema.js';
 import { checkAgentRef, checkCompanyRef, liveContactId } from './contacts.js';
 import { CrmError, invalid } from './errors.js';
 import { isUuid } from '../../domain/ids.js';
@@ -176,4 +176,22 @@ export async function listDeals(db: Db, filter: DealFilter, page: { limit: numbe
     .orderBy(...newestFirst(deals.createdAt, deals.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit, dealView);
+}
+
+/**
+ * A conversation closed with an outcome: written on the conversation; `won`/`lost` also settle its
+ * linked deal while that deal is still open (a settled deal is left as it is). Returns the deal change.
+ */
+export async function recordCloseOutcome(
+  db: Db,
+  input: { conversationId: string; outcome: 'resolved' | 'won' | 'lost' | 'spam' },
+): Promise<{ dealId: string; before: { status: string; stage: string }; after: { status: string; stage: string } } | null> {
+  return db.transaction(async (tx) => {
+    const [conv] = await tx.update(conversations).set({ outcome: input.outcome, updatedAt: new Date() }).where(eq(conversations.id, input.conversationId)).returning({ dealId: conversations.dealId });
+    if (!conv?.dealId || (input.outcome !== 'won' && input.outcome !== 'lost')) return null;
+    const [deal] = await tx.select().from(deals).where(eq(deals.id, conv.dealId)).for('update');
+    if (!deal || deal.status !== 'open') return null;
+    await tx.update(deals).set({ status: input.outcome, updatedAt: new Date() }).where(eq(deals.id, deal.id));
+    return { dealId: deal.id, before: { status: deal.status, stage: deal.stage }, after: { status: input.outcome, stage: deal.stage } };
+  });
 }

@@ -10,6 +10,7 @@ import { findConversation } from '../../db/read/conversations.js';
 import { getAgent } from '../../db/routing/agents.js';
 import { ruleTeams } from '../../db/routing/rules.js';
 import {
+  CLOSE_OUTCOMES,
   closeUpdate,
   pauseUpdate,
   reassignUpdate,
@@ -33,6 +34,7 @@ export interface ActionRoutesOptions {
 /** Graph failure types the caller can act on, with the HTTP status that says so. */
 const FAILURE_STATUS: Record<string, [number, string]> = {
   wrong_state: [409, 'wrong_state'],
+  forbidden: [403, 'forbidden'],
   invalid: [422, 'validation_failed'],
   InvalidParameter: [422, 'whatsapp_invalid_parameter'],
   OutsideCustomerServiceWindow: [409, 'outside_customer_service_window'],
@@ -96,19 +98,34 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
     response: { 200: Snapshot, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody },
   });
 
+  const FutureTime = (what: string) => Type.Optional(Nullable(Type.String({ format: 'date-time', maxLength: 40, description: `ISO-8601, in the future, at most a year ahead: ${what}` })));
+  const checkFuture = (field: string, v: string | null | undefined) => {
+    if (!v) return;
+    const ms = Date.parse(v);
+    if (ms <= Date.now()) throw unknownField(field, `${field}: must be in the future`);
+    if (ms > Date.now() + 366 * 86400_000) throw unknownField(field, `${field}: at most a year ahead`);
+  };
   const simple = [
-    ['pause', 'Pause automation (follow-ups, acknowledgements)', pauseUpdate],
-    ['resume', 'Resume automation', resumeUpdate],
-    ['release', 'Release the conversation (no assignee)', releaseUpdate],
-    ['close', 'Resolve the conversation', closeUpdate],
+    ['pause', 'Pause automation (follow-ups, acknowledgements); with until it resumes by itself then', pauseUpdate, Type.Object({ until: FutureTime('automation resumes then'), reason: Type.Optional(Reason) })],
+    ['resume', 'Resume automation (also ends a snooze)', resumeUpdate, WithReason],
+    ['release', 'Release the conversation (no assignee)', releaseUpdate, WithReason],
+    [
+      'close',
+      'Close the conversation with an outcome (won/lost also settle its linked open deal)',
+      closeUpdate,
+      Type.Object({ outcome: Type.Optional(Type.Union(CLOSE_OUTCOMES.map((o) => Type.Literal(o)), { description: 'resolved (default) | won | lost | spam' })), reason: Type.Optional(Reason) }),
+    ],
   ] as const;
-  for (const [name, summary, update] of simple) {
-    app.post(`/conversations/:id/${name}`, { schema: schema(summary, WithReason) }, async (req) => {
+  for (const [name, summary, update, body] of simple) {
+    app.post(`/conversations/:id/${name}`, { schema: schema(summary, body as ReturnType<typeof Type.Object>) }, async (req) => {
       const by = principalOf(req).actor;
+      const b = (req.body ?? {}) as { reason?: string; until?: string | null; outcome?: string };
+      checkFuture('until', b.until);
       const handle = await handleOf(req);
-      const body = (req.body ?? {}) as { reason?: string };
       try {
-        return await handle.executeUpdate(update, { args: [{ by, ...(body.reason ? { reason: body.reason } : {}) }] });
+        return await handle.executeUpdate(update as typeof pauseUpdate, {
+          args: [{ by, ...(b.reason ? { reason: b.reason } : {}), ...(b.until ? { until: b.until } : {}), ...(b.outcome ? { outcome: b.outcome } : {}) }],
+        });
       } catch (err) {
         throw toHttpError(err);
       }
@@ -121,7 +138,7 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
       schema: schema(
         'Snooze: status snoozed, automation silent, the response clock stopped; wakes at until (or, without it, when the buyer writes), whichever first',
         Type.Object({
-          until: Type.Optional(Nullable(Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601, in the future, at most a year ahead' }))),
+          until: FutureTime('wakes then'),
           reason: Type.Optional(Reason),
         }),
       ),
@@ -129,11 +146,7 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
     async (req) => {
       const by = principalOf(req).actor;
       const body = (req.body ?? {}) as { until?: string | null; reason?: string };
-      if (body.until) {
-        const ms = Date.parse(body.until);
-        if (ms <= Date.now()) throw unknownField('until', 'until: must be in the future');
-        if (ms > Date.now() + 366 * 86400_000) throw unknownField('until', 'until: at most a year ahead');
-      }
+      checkFuture('until', body.until);
       const handle = await handleOf(req);
       try {
         return await handle.executeUpdate(snoozeUpdate, { args: [{ by, until: body.until ?? null, ...(body.reason ? { reason: body.reason } : {}) }] });
@@ -245,10 +258,11 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
       },
     },
     async (req, reply) => {
-      const by = principalOf(req).actor;
+      const p = principalOf(req);
       const handle = await handleOf(req);
       try {
-        const sent = await handle.executeUpdate(sendReplyUpdate, { args: [{ text: req.body.text, by }] });
+        // An agent token replies as its agent: while a colleague owns the conversation, 403.
+        const sent = await handle.executeUpdate(sendReplyUpdate, { args: [{ text: req.body.text, by: p.actor, ...(p.role === 'agent' ? { agentId: p.agentId } : {}) }] });
         return reply.code(201).send(sent);
       } catch (err) {
         throw toHttpError(err);

@@ -31,6 +31,7 @@ export function conversationItem(row: ConversationRow, live?: ConversationSnapsh
     team: live ? live.team : row.team,
     urgency: live?.urgency ?? row.urgency,
     paused: live?.paused ?? row.paused,
+    outcome: live ? (live.outcome ?? null) : (row.outcome ?? null),
     lastInboundAt: live?.lastInboundAt ?? iso(row.lastInboundAt),
     lastOutboundAt: live?.lastOutboundAt ?? iso(row.lastOutboundAt),
     createdAt: row.createdAt.toISOString(),

@@ -19,6 +19,7 @@ export const ConversationItem = Type.Object({
   team: Nullable(Type.String()),
   urgency: Type.String(),
   paused: Type.Boolean(),
+  outcome: Nullable(Type.String({ description: 'how it was closed: resolved | won | lost | spam; null while open' })),
   lastInboundAt: Nullable(Type.String()),
   lastOutboundAt: Nullable(Type.String()),
   createdAt: Type.String(),

@@ -64,10 +64,13 @@ await h.executeUpdate(snoozeUpdate, { args: [{ by, until: new Date(Date.now() + 
 await new Promise((r) => setTimeout(r, 2500));
 await h.executeUpdate(snoozeUpdate, { args: [{ by }] });
 await h.executeUpdate(resumeUpdate, { args: [{ by }] });
+// A timed pause that resumes by itself.
+await h.executeUpdate(pauseUpdate, { args: [{ by, until: new Date(Date.now() + 1500).toISOString() }] });
+await new Promise((r) => setTimeout(r, 2500));
 await h.executeUpdate(takeOverUpdate, { args: [{ agentId: agent!.id, by: agent!.id }] });
 await h.executeUpdate(takeOverUpdate, { args: [{ agentId: 'x'.repeat(5000), by }] }).catch(() => {});
 await h.executeUpdate(reassignUpdate, { args: [{ team: 'sales', assignee: null, by }] });
-await h.executeUpdate(closeUpdate, { args: [{ by }] });
+await h.executeUpdate(closeUpdate, { args: [{ by, outcome: 'won' }] });
 await h.signal(inboundSignal, [msg(4)]);
 await settle(h);
 await new Promise((r) => setTimeout(r, 500));

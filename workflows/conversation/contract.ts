@@ -34,6 +34,10 @@ export interface ConversationSnapshot {
   busy?: boolean;
   /** Step 5: the next follow-up (or reminder to the owner), with its reason; null: none planned. */
   nextFollowUp?: { at: string; attempt: number; channel: 'free_form' | 'template'; reason: string; action: 'follow_up' | 'remind_agent' | 'resolve' } | null;
+  /** Paused until then (resumes by itself); null: until someone resumes it. */
+  pausedUntil?: string | null;
+  /** How the conversation was closed (resolved, won, lost, spam); null while open. */
+  outcome?: CloseOutcome | null;
   /** Snoozed by a person: until when (null: until the buyer writes), since when, the status to go back to, the SLA time left. */
   snooze?: { until: string | null; since: string; statusBefore: ConversationStatus; slaLeftMs: number | null } | null;
   /** Step 5: the policy's last answer, also when it planned nothing ("none": why not). */
@@ -80,9 +84,20 @@ export interface FollowUpRulesArgs extends ActorArgs {
 }
 export interface SendReplyArgs extends ActorArgs {
   text: string;
+  /** The replying agent (an agent token's); absent for an admin. While a person owns the conversation, only they may reply. */
+  agentId?: string | null;
+}
+export interface PauseArgs extends ActorArgs {
+  /** ISO-8601: automation resumes by itself then; missing: until someone resumes it. */
+  until?: string | null;
+}
+export type CloseOutcome = 'resolved' | 'won' | 'lost' | 'spam';
+export const CLOSE_OUTCOMES: readonly CloseOutcome[] = ['resolved', 'won', 'lost', 'spam'];
+export interface CloseArgs extends ActorArgs {
+  outcome?: CloseOutcome;
 }
 
-export const pauseUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('pause');
+export const pauseUpdate = defineUpdate<ConversationSnapshot, [PauseArgs]>('pause');
 export const resumeUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('resume');
 export const takeOverUpdate = defineUpdate<ConversationSnapshot, [ActorArgs & { agentId: string }]>('takeOver');
 export const releaseUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('release');
@@ -94,7 +109,7 @@ export interface SnoozeArgs extends ActorArgs {
   until?: string | null;
 }
 export const snoozeUpdate = defineUpdate<ConversationSnapshot, [SnoozeArgs]>('snooze');
-export const closeUpdate = defineUpdate<ConversationSnapshot, [ActorArgs]>('close');
+export const closeUpdate = defineUpdate<ConversationSnapshot, [CloseArgs]>('close');
 
 export const searchAttributes = {
   ContactId: defineSearchAttributeKey('ContactId', SearchAttributeType.KEYWORD),

@@ -29,7 +29,7 @@ const URGENCY_ORDER: Urgency[] = ['low', 'normal', 'high', 'urgent'];
 export class StateError extends Error {
   constructor(
     message: string,
-    readonly type: 'wrong_state' | 'invalid' = 'wrong_state',
+    readonly type: 'wrong_state' | 'invalid' | 'forbidden' = 'wrong_state',
   ) {
     super(message);
   }
@@ -59,8 +59,17 @@ export interface RecordedBatch {
 /** Which agent action a human took (a pending automated step started before it is stale). */
 export type HumanAction = 'reply' | 'pause' | 'resume' | 'take_over' | 'release' | 'reassign' | 'close' | 'snooze';
 
-/** The longest snooze: a year. */
-const MAX_SNOOZE_MS = 366 * 86400_000;
+/** The longest snooze or timed pause: a year. */
+const MAX_WAIT_MS = 366 * 86400_000;
+
+/** An optional ISO-8601 time in the future, at most a year ahead. */
+function checkFutureTime(field: string, v: unknown, nowMs: number): void {
+  if (v === undefined || v === null) return;
+  if (typeof v !== 'string' || v.length > 40 || Number.isNaN(Date.parse(v))) throw new StateError(`${field}: an ISO-8601 time`, 'invalid');
+  const ms = Date.parse(v);
+  if (ms <= nowMs) throw new StateError(`${field}: must be in the future`, 'invalid');
+  if (ms > nowMs + MAX_WAIT_MS) throw new StateError(`${field}: at most a year ahead`, 'invalid');
+}
 
 export class ConversationState {
   private snap: ConversationSnapshot;
@@ -271,6 +280,7 @@ export class ConversationState {
       if (this.snap.snooze) this.endSnooze(nowMs);
       if (this.snap.status !== 'open') {
         this.snap.status = 'open';
+        this.snap.outcome = null;
         this.resolvedAtMs = null;
       }
       const classification = r.classifications[ev.waMessageId];
@@ -490,6 +500,7 @@ export class ConversationState {
     this.validateActor(a);
     this.requireRecorded();
     if (this.snap.paused) throw new StateError('automation is already paused');
+    checkFutureTime('until', (a as { until?: unknown } | undefined)?.until, Date.now());
   }
 
   validateResume(a?: ActorArgs): void {
@@ -525,13 +536,7 @@ export class ConversationState {
     this.validateActor(a);
     this.requireRecorded();
     if (this.snap.status === 'resolved') throw new StateError('conversation is resolved: nothing to snooze');
-    const until = a?.until;
-    if (until !== undefined && until !== null) {
-      if (typeof until !== 'string' || until.length > 40 || Number.isNaN(Date.parse(until))) throw new StateError('until: an ISO-8601 time', 'invalid');
-      const ms = Date.parse(until);
-      if (ms <= nowMs) throw new StateError('until: must be in the future', 'invalid');
-      if (ms > nowMs + MAX_SNOOZE_MS) throw new StateError('until: at most a year ahead', 'invalid');
-    }
+    checkFutureTime('until', a?.until, nowMs);
   }
 
   /** Automation silent, the response clock stopped; wakes at `until` or when the buyer writes. */
@@ -568,10 +573,19 @@ export class ConversationState {
     this.validateActor(a);
     this.requireRecorded();
     if (this.snap.status === 'resolved') throw new StateError('conversation is already resolved');
+    const outcome = (a as { outcome?: unknown } | undefined)?.outcome;
+    if (outcome !== undefined && outcome !== null && !(['resolved', 'won', 'lost', 'spam'] as unknown[]).includes(outcome)) {
+      throw new StateError('outcome: one of resolved, won, lost, spam', 'invalid');
+    }
   }
 
-  validateReply(args: { text?: unknown; by?: unknown } | undefined): void {
+  validateReply(args: { text?: unknown; by?: unknown; agentId?: unknown } | undefined): void {
     checkText('by', args?.by, MAX_ACTION_ID + 10);
+    checkText('agentId', args?.agentId ?? undefined, MAX_ACTION_ID);
+    const owner = this.snap.takenOverBy;
+    if (owner && typeof args?.agentId === 'string' && args.agentId !== owner) {
+      throw new StateError(`${owner} owns this conversation: only they or an admin may reply (owner: ${owner})`, 'forbidden');
+    }
     const text = args?.text;
     if (typeof text !== 'string' || text.trim().length === 0) throw new StateError('text is required', 'invalid');
     if ([...text].length > 4096) throw new StateError('text is longer than 4096 characters', 'invalid');
@@ -580,12 +594,27 @@ export class ConversationState {
     }
   }
 
-  pause(): void {
+  pause(until: string | null = null): void {
     this.snap.paused = true;
+    this.snap.pausedUntil = until ? new Date(Date.parse(until)).toISOString() : null;
+  }
+
+  /** A timed pause reached its time (a snooze is left as it is). */
+  endPause(): string | null {
+    const u = this.snap.pausedUntil ?? null;
+    this.snap.paused = false;
+    this.snap.pausedUntil = null;
+    return u;
+  }
+
+  pauseDue(nowMs: number): boolean {
+    const u = this.snap.pausedUntil;
+    return this.snap.paused && !!u && Date.parse(u) <= nowMs;
   }
   /** Ends a pause and a snooze. */
   resume(nowMs: number = Date.now()): void {
     this.snap.paused = false;
+    this.snap.pausedUntil = null;
     this.endSnooze(nowMs);
   }
 
@@ -600,6 +629,7 @@ export class ConversationState {
   private reopenForAPerson(): void {
     if (this.snap.status === 'resolved') {
       this.snap.status = 'open';
+      this.snap.outcome = null;
       this.resolvedAtMs = null;
     }
   }
@@ -616,8 +646,9 @@ export class ConversationState {
     if (placed.assignee) this.reopenForAPerson();
   }
 
-  close(nowMs: number): void {
+  close(nowMs: number, outcome: 'resolved' | 'won' | 'lost' | 'spam' = 'resolved'): void {
     const s = this.snap;
+    s.outcome = outcome;
     s.snooze = null;
     s.status = 'resolved';
     s.takenOverBy = null;

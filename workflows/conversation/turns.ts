@@ -25,6 +25,7 @@ import { decideRouting, primaryTag, slaDueAt } from '../policy/routing.js';
 import {
   searchAttributes as SA,
   type ActorArgs,
+  type CloseOutcome,
   type ConversationSnapshot,
   type FollowUpRulesArgs,
   type ReassignArgs,
@@ -54,7 +55,7 @@ export const RECORD_BATCH_BYTES = 256 * 1024;
 const keyword = (v: string) => (v.length > 256 ? v.slice(0, 256) : v);
 
 /** What the timeline's `action` entries show of the state before and after. */
-type ActionArgs = ActorArgs & { agentId?: string } & ReassignArgs & { until?: string | null };
+type ActionArgs = ActorArgs & { agentId?: string } & ReassignArgs & { until?: string | null; outcome?: CloseOutcome };
 
 const actionView = (s: ConversationSnapshot) => ({ status: s.status, assignee: s.assignee, team: s.team, paused: s.paused, takenOverBy: s.takenOverBy });
 
@@ -325,7 +326,8 @@ export class TurnRunner {
       const before = actionView(s);
       const afterView = {
         ...before,
-        ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false, status: woken } : {}),
+        ...(kind === 'pause' ? { paused: true, pausedUntil: args.until ?? null } : kind === 'resume' ? { paused: false, status: woken } : {}),
+        ...(kind === 'close' ? { outcome: args.outcome ?? 'resolved' } : {}),
         ...(kind === 'snooze' ? { status: 'snoozed' as const, snoozedUntil: args.until ?? null } : {}),
         ...(kind === 'close' ? { status: 'resolved' as const, takenOverBy: null } : {}),
         ...(kind === 'take_over' ? { takenOverBy: args.agentId! } : {}),
@@ -340,6 +342,7 @@ export class TurnRunner {
         ...(args.agentId !== undefined ? { agentId: args.agentId } : {}),
         ...(args.assignee !== undefined ? { assignee: args.assignee } : {}),
         ...(args.team !== undefined ? { team: args.team } : {}),
+        ...(kind === 'close' ? { outcome: args.outcome ?? 'resolved' } : {}),
         placement: { language: s.language ?? null, urgency: s.urgency, waitingSince: s.awaitingReplySince ?? null },
         record: {
           key: `action:${this.opts.workflowId}:${updateId}`,
@@ -354,7 +357,7 @@ export class TurnRunner {
       readModel.mark();
       switch (kind) {
         case 'pause':
-          this.state.pause();
+          this.state.pause(args.until ?? null);
           break;
         case 'resume':
           this.state.resume(Date.now());
@@ -374,7 +377,7 @@ export class TurnRunner {
           this.state.reassign({ assignee: r.assignee, team: r.team });
           break;
         case 'close':
-          this.state.close(Date.now());
+          this.state.close(Date.now(), args.outcome ?? 'resolved');
           break;
       }
       this.planFollowUps();
@@ -562,6 +565,29 @@ export class TurnRunner {
       return;
     }
     await this.applyAction('close', { by: 'automation', reason }, `resolve:${s.lastInboundAt ?? 'none'}:${s.nextFollowUp?.attempt ?? 0}`);
+  }
+
+  /** A timed pause reached its time: automation resumes, and follow-ups are planned from the state as it is now. */
+  async resumeAfterPause(): Promise<void> {
+    const s = this.state.snapshot();
+    if (!s.conversationId) return;
+    const before = actionView(s);
+    const until = this.state.endPause();
+    this.planFollowUps();
+    const readModel = this.readModelChange();
+    await local.recordAndWrite({
+      conversationId: s.conversationId,
+      record: {
+        key: `action:${this.opts.workflowId}:pause_ended:${until}`,
+        conversationId: s.conversationId,
+        kind: 'action',
+        at: nowIso(),
+        payload: { action: 'resume', by: 'automation', reason: `paused until ${until}`, before, after: actionView(this.state.snapshot()) },
+      },
+      readModel: readModel.fields,
+    });
+    readModel.mark();
+    this.dirty = true;
   }
 
   /** A snooze reached its time: back to what it was, the response clock running again, follow-ups planned afresh. */

@@ -150,6 +150,8 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     timers.set('followup', followUp ? Date.parse(followUp.at) : null);
     const snoozedUntil = state.snapshot().snooze?.until;
     timers.set('snooze', snoozedUntil ? Date.parse(snoozedUntil) : null);
+    const pausedUntil = state.snapshot().paused ? state.snapshot().pausedUntil : null;
+    timers.set('pause', pausedUntil ? Date.parse(pausedUntil) : null);
 
     await condition(() => state.hasPending() || state.hasPlacements() || timers.fired.size > 0 || runner.dirty || tooLong());
     timers.fired.clear();
@@ -160,6 +162,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       runner.applyPlacements();
       if (state.burstReady(Date.now())) await runner.decide();
       if (state.snoozeDue(Date.now())) await runner.wakeFromSnooze();
+      if (state.pauseDue(Date.now())) await runner.resumeAfterPause();
       if (state.slaBreached(Date.now())) await runner.escalate();
       if (state.followUpDue(Date.now())) await runner.followUp();
       runner.sync();
