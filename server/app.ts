@@ -100,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal });
-      await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal });
+      await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue });
       await api.register(messageRoutes, { db: deps.db });
       await api.register(crmRoutes, { db: deps.db });
       await api.register(routingRoutes, { db: deps.db, temporal: deps.temporal });

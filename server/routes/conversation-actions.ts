@@ -3,7 +3,7 @@
 // every value that reaches the workflow is checked and bounded here first.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { findConversation } from '../../db/read/conversations.js';
@@ -23,12 +23,15 @@ import {
 } from '../../workflows/conversation/contract.js';
 import { validateFollowUp } from '../../domain/rules.js';
 import { assertConversationAccess, principalOf } from '../auth/access.js';
+import { actOnConversation } from '../conversation-start.js';
 import { HttpError } from '../errors.js';
 import { BodyId, ErrorBody, IdParams, Nullable, Reason, TeamName } from './schemas.js';
 
 export interface ActionRoutesOptions {
   db: Db;
   temporal: Client;
+  /** Where a conversation whose run has ended is started again. */
+  taskQueue: string;
 }
 
 /** Graph failure types the caller can act on, with the HTTP status that says so. */
@@ -46,7 +49,7 @@ const FAILURE_STATUS: Record<string, [number, string]> = {
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'conversation_not_running', 'the conversation is not running; it starts again with the buyer\'s next message');
+  if (err instanceof WorkflowNotFoundError) return new HttpError(409, 'conversation_not_running', 'the conversation could not be started again; retry');
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const f = err.cause;
     const [status, code] = FAILURE_STATUS[f.type ?? ''] ?? [502, 'whatsapp_rejected'];
@@ -74,11 +77,15 @@ const WithReason = Type.Object({ reason: Type.Optional(Reason) });
 
 export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOptions> = async (app, opts) => {
   /** The conversation's workflow, once the token may act on it (404 unknown, 403 another team's). */
+  /** The conversation's workflow, once the token may act on it (404 unknown, 403 another team's); an ended run starts again from the stored state. */
   const handleOf = async (req: FastifyRequest & { params: { id: string } }) => {
     const row = await findConversation(opts.db, req.params.id);
     if (!row) throw new HttpError(404, 'not_found', `no conversation ${req.params.id}`);
     assertConversationAccess(principalOf(req), row.id, row);
-    return opts.temporal.workflow.getHandle(row.workflowId);
+    return {
+      executeUpdate: <Ret, Args extends [unknown, ...unknown[]]>(update: UpdateDefinition<Ret, Args>, o: { args: Args }) =>
+        actOnConversation({ db: opts.db, temporal: opts.temporal, taskQueue: opts.taskQueue }, row, update, o.args),
+    };
   };
   const checkAgent = async (field: string, id: string) => {
     const agent = await getAgent(opts.db, id);

@@ -2,6 +2,7 @@
 // a timed pause resumes by itself; while a person owns a conversation only they (or an admin) may
 // reply; close takes an outcome, and won/lost settle the linked open deal with a recorded reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startConversation } from '../helpers/conversations.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
 
@@ -100,5 +101,31 @@ describe('human control', () => {
     expect(reopened.outcome).toBeNull();
     // The deal stays won: a new question does not reopen a settled deal.
     expect((await s.api(`/api/v1/deals/${deal.json.id}`)).json.status).toBe('won');
+  });
+
+  it('a conversation whose run has ended is still reachable: started again from the stored state, judged against it', async () => {
+    const agent = await agentWithToken('Late Closer');
+    const c = await startConversation(s, 'Do you have the oak table?', { resolvedQuietMs: 800 });
+    expect((await post(`/api/v1/conversations/${c.conversationId}/close`, { outcome: 'lost' })).status).toBe(200);
+    await eventually(async () => ((await s.client.workflow.getHandle(c.workflowId).describe()).status.name === 'COMPLETED' ? true : undefined), 15_000);
+    const ended = await s.client.workflow.getHandle(c.workflowId).describe();
+
+    // Judged against the stored state: closing a resolved conversation is still 409.
+    const again = await post(`/api/v1/conversations/${c.conversationId}/close`, {});
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/already resolved/);
+    // An agent reopens it by taking it over, and replies: the buyer gets it.
+    const taken = await post(`/api/v1/conversations/${c.conversationId}/take-over`, { agentId: agent.id });
+    expect(taken.status).toBe(200);
+    expect(taken.json).toMatchObject({ status: 'open', takenOverBy: agent.id, conversationId: c.conversationId });
+    const now = await s.client.workflow.getHandle(c.workflowId).describe();
+    expect(now.runId).not.toBe(ended.runId);
+    expect(now.status.name).toBe('RUNNING');
+    const sent = await post(`/api/v1/conversations/${c.conversationId}/reply`, { text: 'Yes, the oak table is back in stock.' }, agent.token);
+    expect(sent.status).toBe(201);
+    expect(s.simulator.sent({ to: c.waId }).map((m) => m.text)).toContain('Yes, the oak table is back in stock.');
+    const detail = await s.api(`/api/v1/conversations/${c.conversationId}`);
+    expect(detail.json).toMatchObject({ status: 'open', outcome: null, assignee: agent.id });
+    expect(detail.json.timeline.filter((e: any) => e.kind === 'action').map((e: any) => e.action)).toEqual(['close', 'take_over']);
   });
 });
