@@ -14,6 +14,7 @@ import {
   type Placement,
 } from '../db/routing/assignment.js';
 import { recordCloseOutcome } from '../db/crm/deals.js';
+import { pendingScheduledReplies, type PendingScheduledReply } from '../db/crm/scheduled-replies.js';
 import { currentRules } from '../db/routing/rules.js';
 import { conversations } from '../db/schema.js';
 import type { InboundMessageEvent } from '../whatsapp/events.js';
@@ -39,6 +40,8 @@ export interface IngestInput {
   messages: InboundMessageEvent[];
   /** The rules version the workflow holds: the document comes back only when it changed. */
   rulesVersion: number | null;
+  /** The run does not know its conversation yet: its pending scheduled replies come back to be armed. */
+  freshRun?: boolean;
 }
 
 export interface IngestResult {
@@ -53,6 +56,8 @@ export interface IngestResult {
   rules: { version: number; rules: RulesDocument } | null;
   /** The stored conversation (status, urgency, paused, assignee, team) after this write. */
   conversation: StoredConversation | null;
+  /** For a fresh run: the conversation's pending scheduled replies. */
+  scheduled?: PendingScheduledReply[];
 }
 
 export interface DecisionInput {
@@ -132,6 +137,7 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
         conversation: r.conversation ?? null,
       };
       if (!r.conversationId || !r.contactId) return out;
+      if (input.freshRun) out.scheduled = await pendingScheduledReplies(db, r.conversationId);
       // This run holds what the conversation holds (a run started again, a continue-as-new).
       await adoptAssignment(db, { conversationId: r.conversationId, runId: input.runId });
       const fresh = input.messages.filter((m) => r.newIds.includes(m.waMessageId));

@@ -7,6 +7,7 @@ import { createConversationActivities } from './conversation.js';
 import { createCrmRecordActivities } from './crm-records.js';
 import { createOutboxSendActivities } from './outbox-send.js';
 import { createReconcileActivities } from './reconcile.js';
+import { createScheduledReplyActivities } from './scheduled-replies.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConversationActivities({ db: deps.db, temporal: deps.temporal }),
     ...createOutboxSendActivities(deps.db, deps.graph),
     ...createReconcileActivities(deps.db, deps.temporal),
+    ...createScheduledReplyActivities(deps.db),
   };
 }
 

@@ -186,6 +186,32 @@ export const messages = pgTable(
 );
 
 /**
+ * Replies an agent scheduled (`schedule-reply { text, at }`): kept here, armed as a timer by the
+ * conversation's run (re-armed when a run starts again), settled once: sent, cancelled, dropped
+ * (the conversation was resolved when it fell due) or failed (with the reason).
+ */
+export const scheduledReplies = pgTable(
+  'scheduled_replies',
+  {
+    id: uuid('id').primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    text: text('text').notNull(),
+    at: ts('at').notNull(),
+    status: text('status').notNull().default('pending'), // pending | sent | cancelled | dropped | failed
+    createdBy: text('created_by').notNull(),
+    /** The agent who scheduled it (an agent token), for the ownership check when it falls due. */
+    agentId: text('agent_id'),
+    reason: text('reason'),
+    waMessageId: text('wa_message_id'),
+    settledAt: ts('settled_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('scheduled_replies_pending_idx').on(t.conversationId, t.status)],
+);
+
+/**
  * Everything else that happens in a conversation (statuses, decisions, follow-ups, agent actions,
  * SLA breaches) and orphan events. `idempotencyKey` makes every write safe to retry.
  */

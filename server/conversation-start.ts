@@ -7,6 +7,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { ConversationRow } from '../db/read/conversations.js';
+import { pendingScheduledReplies } from '../db/crm/scheduled-replies.js';
 import { currentRules } from '../db/routing/rules.js';
 import { messages } from '../db/schema.js';
 import type { ConversationStatus, Urgency } from '../domain/vocabulary.js';
@@ -16,8 +17,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The start input of a run begun again from the stored conversation (its latest messages too, for the follow-up policy). */
 export async function storedStartInput(db: Db, row: ConversationRow): Promise<ConversationInput> {
-  const [rules, latest] = await Promise.all([
+  const [rules, scheduled, latest] = await Promise.all([
     currentRules(db),
+    pendingScheduledReplies(db, row.id),
     db
       .select({ direction: messages.direction, text: messages.text, sentAt: messages.sentAt })
       .from(messages)
@@ -45,6 +47,7 @@ export async function storedStartInput(db: Db, row: ConversationRow): Promise<Co
       messagesSeen: 0,
       pending: 0,
       outcome: (row.outcome as CarriedState['snapshot']['outcome']) ?? null,
+      scheduled,
     },
     seenIds: [],
     pendingEvents: [],

@@ -1,6 +1,7 @@
 // Agent actions on a conversation: each a Temporal Update, so the caller gets the workflow's answer
 // (the new state) or its validator's clear rejection. Who acts comes from the token, never the body;
 // every value that reaches the workflow is checked and bounded here first.
+import { randomUUID } from 'node:crypto';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
@@ -17,6 +18,8 @@ import {
   releaseUpdate,
   resumeUpdate,
   sendReplyUpdate,
+  scheduleReplyUpdate,
+  cancelScheduledReplyUpdate,
   setFollowUpRulesUpdate,
   snoozeUpdate,
   takeOverUpdate,
@@ -38,6 +41,7 @@ export interface ActionRoutesOptions {
 const FAILURE_STATUS: Record<string, [number, string]> = {
   wrong_state: [409, 'wrong_state'],
   forbidden: [403, 'forbidden'],
+  not_found: [404, 'not_found'],
   invalid: [422, 'validation_failed'],
   InvalidParameter: [422, 'whatsapp_invalid_parameter'],
   OutsideCustomerServiceWindow: [409, 'outside_customer_service_window'],
@@ -246,6 +250,56 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
       const handle = await handleOf(req);
       try {
         return await handle.executeUpdate(setFollowUpRulesUpdate, { args: [{ rules: body, by }] });
+      } catch (err) {
+        throw toHttpError(err);
+      }
+    },
+  );
+
+  app.post(
+    '/conversations/:id/schedule-reply',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Schedule a reply: kept in Postgres, sent through the outbox at `at` if it still makes sense (inside the 24-hour window, not resolved, still yours)',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4096 }), at: Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601, in the future, inside the 24-hour window' }) }),
+        response: { 201: Type.Object({ id: Type.String(), at: Type.String() }), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      checkFuture('at', req.body.at);
+      const handle = await handleOf(req);
+      try {
+        const r = await handle.executeUpdate(scheduleReplyUpdate, {
+          args: [{ id: randomUUID(), text: req.body.text, at: req.body.at, by: p.actor, ...(p.role === 'agent' ? { agentId: p.agentId } : {}) }],
+        });
+        return reply.code(201).send(r);
+      } catch (err) {
+        throw toHttpError(err);
+      }
+    },
+  );
+
+  app.delete(
+    '/conversations/:id/scheduled/:scheduledId',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Cancel a scheduled reply that has not gone out',
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: IdParams.properties.id, scheduledId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 204: Type.Null(), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const handle = await handleOf(req);
+      try {
+        await handle.executeUpdate(cancelScheduledReplyUpdate, { args: [{ id: req.params.scheduledId, by: p.actor }] });
+        return reply.code(204).send(null);
       } catch (err) {
         throw toHttpError(err);
       }

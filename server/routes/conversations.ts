@@ -1,4 +1,5 @@
 // GET /api/v1/conversations[/:id]: stored conversations with the live workflow state laid over them.
+import { pendingScheduledReplies } from '../../db/crm/scheduled-replies.js';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/client.js';
@@ -107,11 +108,13 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
         principal.role === 'admin' ? conversationTimeline(opts.db, row.id, req.query.limit ?? 500) : undefined,
       ]);
       assertConversationAccess(principal, row.id, row, live);
+      const scheduled = (live ? (live.scheduled ?? []) : await pendingScheduledReplies(opts.db, row.id)).map(({ id, text, at, by }) => ({ id, text, at, by }));
       const nextFollowUp = live ? (live.nextFollowUp ?? null) : row.nextFollowUpAt ? { at: row.nextFollowUpAt.toISOString() } : null;
       return {
         ...conversationItem(row, live),
         live: live !== null,
         nextFollowUp,
+        scheduled,
         ...(live ? { followUpRules: (live.followUpRules ?? null) as Record<string, unknown> | null, followUpDecision: live.followUpDecision ?? null } : {}),
         timeline: timeline ?? (await conversationTimeline(opts.db, row.id, req.query.limit ?? 500)),
       };

@@ -45,6 +45,10 @@ export const ConversationDetail = Type.Intersect([
   Type.Object({
     live: Type.Boolean({ description: 'true when the running workflow answered; false: stored state only' }),
     nextFollowUp: NextFollowUp,
+    scheduled: Type.Array(
+      Type.Object({ id: Type.String(), text: Type.String(), at: Type.String(), by: Type.String() }),
+      { description: 'scheduled replies not yet due, soonest first (DELETE .../scheduled/:scheduledId cancels one)' },
+    ),
     followUpDecision: Type.Optional(
       Nullable(
         Type.Object(

@@ -11,11 +11,13 @@ import { agents } from '../../db/schema.js';
 import { WorkerRunner } from '../../server/worker-runner.js';
 import type { InboundMessageEvent, StatusEvent } from '../../whatsapp/events.js';
 import {
+  cancelScheduledReplyUpdate,
   closeUpdate,
   inboundSignal,
   pauseUpdate,
   reassignUpdate,
   resumeUpdate,
+  scheduleReplyUpdate,
   snapshotQuery,
   snoozeUpdate,
   takeOverUpdate,
@@ -64,6 +66,11 @@ await h.executeUpdate(snoozeUpdate, { args: [{ by, until: new Date(Date.now() + 
 await new Promise((r) => setTimeout(r, 2500));
 await h.executeUpdate(snoozeUpdate, { args: [{ by }] });
 await h.executeUpdate(resumeUpdate, { args: [{ by }] });
+// A scheduled reply that falls due (the send fails here: no Graph API), and one cancelled.
+await h.executeUpdate(scheduleReplyUpdate, { args: [{ id: '00000000-0000-4000-8000-000000000001', text: 'scheduled', at: new Date(Date.now() + 1500).toISOString(), by }] });
+await h.executeUpdate(scheduleReplyUpdate, { args: [{ id: '00000000-0000-4000-8000-000000000002', text: 'cancelled', at: new Date(Date.now() + 60_000).toISOString(), by }] });
+await h.executeUpdate(cancelScheduledReplyUpdate, { args: [{ id: '00000000-0000-4000-8000-000000000002', by }] });
+await new Promise((r) => setTimeout(r, 2500));
 // A timed pause that resumes by itself.
 await h.executeUpdate(pauseUpdate, { args: [{ by, until: new Date(Date.now() + 1500).toISOString() }] });
 await new Promise((r) => setTimeout(r, 2500));

@@ -34,6 +34,8 @@ export interface ConversationSnapshot {
   busy?: boolean;
   /** Step 5: the next follow-up (or reminder to the owner), with its reason; null: none planned. */
   nextFollowUp?: { at: string; attempt: number; channel: 'free_form' | 'template'; reason: string; action: 'follow_up' | 'remind_agent' | 'resolve' } | null;
+  /** Replies an agent scheduled, not yet due (soonest first). */
+  scheduled?: ScheduledReply[];
   /** Paused until then (resumes by itself); null: until someone resumes it. */
   pausedUntil?: string | null;
   /** How the conversation was closed (resolved, won, lost, spam); null while open. */
@@ -87,6 +89,22 @@ export interface SendReplyArgs extends ActorArgs {
   /** The replying agent (an agent token's); absent for an admin. While a person owns the conversation, only they may reply. */
   agentId?: string | null;
 }
+export interface ScheduledReply {
+  id: string;
+  text: string;
+  at: string;
+  by: string;
+  agentId: string | null;
+}
+export interface ScheduleReplyArgs extends ActorArgs {
+  /** Made by the API (a uuid): a retried request schedules nothing more. */
+  id: string;
+  text: string;
+  at: string;
+  agentId?: string | null;
+}
+export const scheduleReplyUpdate = defineUpdate<{ id: string; at: string }, [ScheduleReplyArgs]>('scheduleReply');
+export const cancelScheduledReplyUpdate = defineUpdate<ConversationSnapshot, [ActorArgs & { id: string }]>('cancelScheduledReply');
 export interface PauseArgs extends ActorArgs {
   /** ISO-8601: automation resumes by itself then; missing: until someone resumes it. */
   until?: string | null;

@@ -10,7 +10,7 @@ import { DEFAULT_RULES, type FollowUpRules, type RulesDocument } from '../../dom
 import type { FollowUpPlan, FollowUpSituation } from '../policy/follow-up.js';
 import type { HistoryItem } from '../policy/silence.js';
 import type { ConversationStatus, Urgency } from '../../domain/vocabulary.js';
-import type { ActorArgs, AssignedArgs, BurstItem, CarriedState, ConversationSnapshot, ReassignArgs } from './contract.js';
+import type { ActorArgs, AssignedArgs, BurstItem, CarriedState, ConversationSnapshot, ReassignArgs, ScheduledReply } from './contract.js';
 
 export type { BurstItem } from './contract.js';
 
@@ -29,7 +29,7 @@ const URGENCY_ORDER: Urgency[] = ['low', 'normal', 'high', 'urgent'];
 export class StateError extends Error {
   constructor(
     message: string,
-    readonly type: 'wrong_state' | 'invalid' | 'forbidden' = 'wrong_state',
+    readonly type: 'wrong_state' | 'invalid' | 'forbidden' | 'not_found' | 'OutsideCustomerServiceWindow' = 'wrong_state',
   ) {
     super(message);
   }
@@ -54,6 +54,8 @@ export interface RecordedBatch {
   rules: { version: number; rules: RulesDocument } | null;
   /** The stored conversation: a fresh run (its conversation known to the CRM already) starts from it. */
   conversation?: { status: string; urgency: string; paused: boolean; assignee: string | null; team: string | null } | null;
+  /** A fresh run: the conversation's pending scheduled replies (armed again). */
+  scheduled?: ScheduledReply[];
 }
 
 /** Which agent action a human took (a pending automated step started before it is stale). */
@@ -253,6 +255,7 @@ export class ConversationState {
     }
     if (r.conversationId) this.snap.conversationId = r.conversationId;
     if (r.contactId) this.snap.contactId = r.contactId;
+    for (const sr of r.scheduled ?? []) this.addScheduled(sr);
     if (r.context) {
       this.snap.context = r.context;
       if (r.context.optedOut) this.snap.optedOut = true;
@@ -569,6 +572,64 @@ export class ConversationState {
     return { since: z.since, until: z.until };
   }
 
+  validateScheduleReply(a: { id?: unknown; text?: unknown; at?: unknown; by?: unknown; agentId?: unknown } | undefined, nowMs: number): void {
+    this.validateActor(a as ActorArgs);
+    checkText('id', a?.id, 64, true);
+    checkText('agentId', a?.agentId ?? undefined, MAX_ACTION_ID);
+    const text = a?.text;
+    if (typeof text !== 'string' || text.trim().length === 0) throw new StateError('text is required', 'invalid');
+    if ([...text].length > 4096) throw new StateError('text is longer than 4096 characters', 'invalid');
+    if (a?.at === undefined || a.at === null) throw new StateError('at is required', 'invalid');
+    checkFutureTime('at', a.at, nowMs);
+    if (!this.snap.conversationId || (!this.snap.waId && !this.snap.userId)) throw new StateError('the conversation has no recorded buyer to reply to yet');
+    if (this.snap.status === 'resolved') throw new StateError('conversation is resolved: reopen it before scheduling a reply');
+    const owner = this.snap.takenOverBy;
+    if (owner && typeof a?.agentId === 'string' && a.agentId !== owner) {
+      throw new StateError(`${owner} owns this conversation: only they or an admin may schedule a reply (owner: ${owner})`, 'forbidden');
+    }
+    const windowEnd = this.snap.lastInboundAt ? Date.parse(this.snap.lastInboundAt) + 24 * 3600_000 : -Infinity;
+    if (Date.parse(a.at as string) >= windowEnd) {
+      throw new StateError(
+        `at: the 24-hour window ${this.snap.lastInboundAt ? `closes at ${new Date(windowEnd).toISOString()}` : 'is not open (the buyer has not written)'}; a free-form reply cannot go out then`,
+        'OutsideCustomerServiceWindow',
+      );
+    }
+    const pending = this.snap.scheduled ?? [];
+    if (!pending.some((x) => x.id === a.id) && pending.length >= 20) throw new StateError('at most 20 scheduled replies per conversation', 'invalid');
+  }
+
+  validateCancelScheduled(a: { id?: unknown; by?: unknown } | undefined): void {
+    this.validateActor(a as ActorArgs);
+    checkText('id', a?.id, 64, true);
+    if (!(this.snap.scheduled ?? []).some((x) => x.id === a!.id)) throw new StateError(`no pending scheduled reply ${String(a!.id)}`, 'not_found');
+  }
+
+  hasScheduled(id: string): boolean {
+    return (this.snap.scheduled ?? []).some((x) => x.id === id);
+  }
+
+  addScheduled(r: ScheduledReply): void {
+    const list = (this.snap.scheduled ?? []).filter((x) => x.id !== r.id);
+    list.push({ ...r, at: new Date(Date.parse(r.at)).toISOString() });
+    list.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+    this.snap.scheduled = list;
+  }
+
+  removeScheduled(id: string): ScheduledReply | null {
+    const found = (this.snap.scheduled ?? []).find((x) => x.id === id) ?? null;
+    this.snap.scheduled = (this.snap.scheduled ?? []).filter((x) => x.id !== id);
+    return found;
+  }
+
+  nextScheduledAtMs(): number | null {
+    const first = this.snap.scheduled?.[0];
+    return first ? Date.parse(first.at) : null;
+  }
+
+  dueScheduled(nowMs: number): ScheduledReply[] {
+    return (this.snap.scheduled ?? []).filter((x) => Date.parse(x.at) <= nowMs);
+  }
+
   validateClose(a?: ActorArgs): void {
     this.validateActor(a);
     this.requireRecorded();
@@ -665,6 +726,8 @@ export class ConversationState {
 
   /** Workflow time (ms) since which a resolved conversation has been quiet; null unless resolved. */
   quietSinceMs(): number | null {
+    // A scheduled reply still to fall due keeps the run (it is dropped and recorded then).
+    if ((this.snap.scheduled ?? []).length > 0) return null;
     return this.snap.status === 'resolved' ? this.resolvedAtMs : null;
   }
 

@@ -26,6 +26,7 @@ import {
   searchAttributes as SA,
   type ActorArgs,
   type CloseOutcome,
+  type ScheduleReplyArgs,
   type ConversationSnapshot,
   type FollowUpRulesArgs,
   type ReassignArgs,
@@ -133,6 +134,7 @@ export class TurnRunner {
       phoneNumberId: this.opts.phoneNumberId,
       messages: msgs,
       rulesVersion: this.state.rules?.version ?? null,
+      freshRun: !this.state.snapshot().conversationId,
     });
     this.state.recorded(batch, r, Date.now());
     // A buyer's message cancels pending follow-ups (the plan is made again from here).
@@ -430,6 +432,103 @@ export class TurnRunner {
       this.sync();
       return sent!;
     });
+  }
+
+  // --- scheduled replies (step 7) ---
+
+  /** Kept in Postgres and armed here; validated again under the lock (the state may have moved). */
+  scheduleReply(args: ScheduleReplyArgs, updateId: string): Promise<{ id: string; at: string }> {
+    return this.exclusive(async () => {
+      const at = new Date(Date.parse(args.at)).toISOString();
+      if (this.state.hasScheduled(args.id)) return { id: args.id, at };
+      try {
+        this.state.validateScheduleReply(args, Date.now());
+      } catch (err) {
+        asFailure(err);
+      }
+      const s = this.state.snapshot();
+      const reply = { id: args.id, text: args.text, at, by: args.by ?? 'agent', agentId: args.agentId ?? null };
+      await local.recordScheduledReply({
+        conversationId: s.conversationId!,
+        reply,
+        record: {
+          key: `scheduled:${args.id}:scheduled`,
+          conversationId: s.conversationId!,
+          kind: 'scheduled_reply',
+          at: nowIso(),
+          payload: { id: args.id, status: 'scheduled', for: at, text: args.text, by: reply.by, updateId },
+        },
+      });
+      this.state.addScheduled(reply);
+      this.dirty = true;
+      return { id: args.id, at };
+    });
+  }
+
+  cancelScheduledReply(args: ActorArgs & { id: string }): Promise<ConversationSnapshot> {
+    return this.exclusive(async () => {
+      try {
+        this.state.validateCancelScheduled(args);
+      } catch (err) {
+        asFailure(err);
+      }
+      const s = this.state.snapshot();
+      await local.settleScheduledReply({
+        id: args.id,
+        status: 'cancelled',
+        reason: args.reason ?? null,
+        record: { key: `scheduled:${args.id}:cancelled`, conversationId: s.conversationId!, kind: 'scheduled_reply', at: nowIso(), payload: { id: args.id, status: 'cancelled', by: args.by ?? 'unknown', ...(args.reason ? { reason: args.reason } : {}) } },
+      });
+      this.state.removeScheduled(args.id);
+      this.dirty = true;
+      return this.state.snapshot();
+    });
+  }
+
+  /** Due scheduled replies: sent through the outbox when they still make sense, else dropped with the reason. */
+  async sendDueScheduled(): Promise<void> {
+    for (const r of this.state.dueScheduled(Date.now())) {
+      this.state.removeScheduled(r.id);
+      const s = this.state.snapshot();
+      const now = nowIso();
+      const settle = (status: 'sent' | 'dropped' | 'failed', reason: string | null, waMessageId?: string) =>
+        local.settleScheduledReply({
+          id: r.id,
+          status,
+          reason,
+          waMessageId: waMessageId ?? null,
+          record: { key: `scheduled:${r.id}:${status}`, conversationId: s.conversationId!, kind: 'scheduled_reply', at: now, payload: { id: r.id, status, for: r.at, by: r.by, ...(reason ? { reason } : {}), ...(waMessageId ? { waMessageId } : {}) } },
+        });
+      const windowEnd = s.lastInboundAt ? Date.parse(s.lastInboundAt) + 24 * 3600_000 : -Infinity;
+      let why: string | null = null;
+      if (s.status === 'resolved') why = 'the conversation was resolved when it fell due';
+      else if (s.takenOverBy && r.agentId && r.agentId !== s.takenOverBy) why = `${s.takenOverBy} owns the conversation now`;
+      else if (Date.now() >= windowEnd) why = 'the 24-hour window had closed when it fell due';
+      if (why) {
+        await settle(why.startsWith('the 24') ? 'failed' : 'dropped', why);
+        continue;
+      }
+      try {
+        const sent = await remote.send({
+          key: `scheduled:${r.id}`,
+          kind: 'reply',
+          conversationId: s.conversationId!,
+          workflowId: this.opts.workflowId,
+          phoneNumberId: this.opts.phoneNumberId,
+          to: { waId: s.waId, userId: s.userId },
+          text: r.text,
+          sentBy: r.by,
+        });
+        this.state.humanReplied(nowIso(), r.text);
+        this.planFollowUps();
+        await settle('sent', null, sent.waMessageId);
+      } catch (err) {
+        const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        await settle('failed', `not sent: ${cause?.message ?? (err as Error).message}`);
+      }
+      await this.writeReadModelIfChanged();
+      this.dirty = true;
+    }
   }
 
   // --- step 5: follow-ups ---

@@ -22,6 +22,8 @@ import {
   resumeUpdate,
   sendReplyUpdate,
   setFollowUpRulesUpdate,
+  scheduleReplyUpdate,
+  cancelScheduledReplyUpdate,
   snapshotQuery,
   snoozeUpdate,
   takeOverUpdate,
@@ -122,6 +124,10 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   setHandler(releaseUpdate, (a) => runner.action('release', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateRelease(a)) });
   setHandler(reassignUpdate, (a) => runner.action('reassign', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateReassign(a ?? {})) });
   setHandler(snoozeUpdate, (a) => runner.action('snooze', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateSnooze(a, Date.now())) });
+  setHandler(scheduleReplyUpdate, (a) => runner.scheduleReply(a, updateId()), {
+    validator: (a) => validating(() => (state.hasScheduled(a?.id) ? undefined : state.validateScheduleReply(a, Date.now()))),
+  });
+  setHandler(cancelScheduledReplyUpdate, (a) => runner.cancelScheduledReply(a), { validator: (a) => validating(() => state.validateCancelScheduled(a)) });
   setHandler(closeUpdate, (a) => runner.action('close', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateClose(a)) });
   setHandler(sendReplyUpdate, (a) => runner.reply(a, updateId()), { validator: (a) => validating(() => state.validateReply(a)) });
   setHandler(setFollowUpRulesUpdate, (a) => runner.setFollowUpRules(a, updateId()), {
@@ -152,6 +158,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     timers.set('snooze', snoozedUntil ? Date.parse(snoozedUntil) : null);
     const pausedUntil = state.snapshot().paused ? state.snapshot().pausedUntil : null;
     timers.set('pause', pausedUntil ? Date.parse(pausedUntil) : null);
+    timers.set('scheduled', state.nextScheduledAtMs());
 
     await condition(() => state.hasPending() || state.hasPlacements() || timers.fired.size > 0 || runner.dirty || tooLong());
     timers.fired.clear();
@@ -163,6 +170,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
       if (state.burstReady(Date.now())) await runner.decide();
       if (state.snoozeDue(Date.now())) await runner.wakeFromSnooze();
       if (state.pauseDue(Date.now())) await runner.resumeAfterPause();
+      if (state.dueScheduled(Date.now()).length > 0) await runner.sendDueScheduled();
       if (state.slaBreached(Date.now())) await runner.escalate();
       if (state.followUpDue(Date.now())) await runner.followUp();
       runner.sync();
