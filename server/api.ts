@@ -13,6 +13,7 @@ async function main() {
     db: db.db,
     temporal,
     taskQueue: config.temporal.taskQueue,
+      phoneNumberId: config.whatsapp.phoneNumberId,
     appSecrets: config.whatsapp.appSecrets,
     verifyToken: config.whatsapp.verifyToken,
     apiTokens: config.apiTokens,

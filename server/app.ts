@@ -23,6 +23,8 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** The business number a business-initiated conversation uses when the request names none. */
+  phoneNumberId?: string;
   appSecrets: readonly string[];
   verifyToken: string;
   apiTokens: readonly string[];
@@ -100,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal });
-      await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue });
+      await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, ...(deps.phoneNumberId ? { phoneNumberId: deps.phoneNumberId } : {}) });
       await api.register(messageRoutes, { db: deps.db });
       await api.register(crmRoutes, { db: deps.db });
       await api.register(routingRoutes, { db: deps.db, temporal: deps.temporal });

@@ -19,6 +19,7 @@ import {
   resumeUpdate,
   sendReplyUpdate,
   scheduleReplyUpdate,
+  sendTemplateUpdate,
   cancelScheduledReplyUpdate,
   setFollowUpRulesUpdate,
   snoozeUpdate,
@@ -27,6 +28,8 @@ import {
 import { validateFollowUp } from '../../domain/rules.js';
 import { assertConversationAccess, principalOf } from '../auth/access.js';
 import { actOnConversation } from '../conversation-start.js';
+import { businessStartFor, openBusinessConversation } from '../../db/crm/business-initiated.js';
+import { conversationWorkflowId } from '../../whatsapp/events.js';
 import { HttpError } from '../errors.js';
 import { BodyId, ErrorBody, IdParams, Nullable, Reason, TeamName } from './schemas.js';
 
@@ -35,6 +38,8 @@ export interface ActionRoutesOptions {
   temporal: Client;
   /** Where a conversation whose run has ended is started again. */
   taskQueue: string;
+  /** The business number for a business-initiated conversation when neither the request nor the contact's history names one. */
+  phoneNumberId?: string;
 }
 
 /** Graph failure types the caller can act on, with the HTTP status that says so. */
@@ -250,6 +255,45 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
       const handle = await handleOf(req);
       try {
         return await handle.executeUpdate(setFollowUpRulesUpdate, { args: [{ rules: body, by }] });
+      } catch (err) {
+        throw toHttpError(err);
+      }
+    },
+  );
+
+  app.post(
+    '/contacts/:id/conversations',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: 'Start a business-initiated conversation with an approved template; the buyer\'s answer joins it',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        body: Type.Object({
+          phoneNumberId: Type.Optional(Type.String({ pattern: '^\\d{1,32}$', maxLength: 32, description: 'the business number; default: the contact\'s latest conversation, else WHATSAPP_PHONE_NUMBER_ID' })),
+          template: Type.Object({
+            name: Type.String({ minLength: 1, maxLength: 512 }),
+            language: Type.String({ minLength: 2, maxLength: 16 }),
+            components: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 20 })),
+          }),
+        }),
+        response: { 201: Type.Object({ conversationId: Type.String(), waMessageId: Type.String() }), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 503: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const who = await businessStartFor(opts.db, req.params.id);
+      if (!who.ok) throw who.code === 'no_whatsapp' ? new HttpError(422, 'validation_failed', who.message) : who.code === 'merged' ? new HttpError(409, 'conflict', who.message) : new HttpError(404, 'not_found', who.message);
+      if (who.optedOut) throw new HttpError(409, 'recipient_opted_out', `contact ${who.contactId} opted out of messages`);
+      const phoneNumberId = req.body.phoneNumberId ?? who.phoneNumberId ?? opts.phoneNumberId;
+      if (!phoneNumberId) throw unknownField('phoneNumberId', 'phoneNumberId: required (no earlier conversation and no WHATSAPP_PHONE_NUMBER_ID)');
+      const row = await openBusinessConversation(opts.db, { workflowId: conversationWorkflowId(phoneNumberId, { waId: who.waId }), phoneNumberId, waId: who.waId, contactId: who.contactId, team: p.role === 'agent' ? (p.team ?? null) : null });
+      assertConversationAccess(p, row.id, row);
+      try {
+        const sent = await actOnConversation({ db: opts.db, temporal: opts.temporal, taskQueue: opts.taskQueue }, row, sendTemplateUpdate, [
+          { template: req.body.template, by: p.actor, ...(p.role === 'agent' ? { agentId: p.agentId } : {}) },
+        ]);
+        return reply.code(201).send({ conversationId: row.id, waMessageId: sent.waMessageId });
       } catch (err) {
         throw toHttpError(err);
       }

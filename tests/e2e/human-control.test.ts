@@ -45,9 +45,10 @@ describe('human control', () => {
     const paused = await post(`/api/v1/conversations/${id}/pause`, { until, reason: 'checking stock' });
     expect(paused.status).toBe(200);
     expect(paused.json).toMatchObject({ paused: true, pausedUntil: until });
+    // The live state flips first, the timeline entry is written in the same turn: wait for both.
     const resumed = await eventually(async () => {
       const d = await s.api(`/api/v1/conversations/${id}`);
-      return d.json.paused === false ? d.json : undefined;
+      return d.json.paused === false && d.json.timeline.some((e: any) => e.kind === 'action' && e.action === 'resume') ? d.json : undefined;
     }, 15_000);
     const entry = resumed.timeline.find((e: any) => e.kind === 'action' && e.action === 'resume');
     expect(entry).toMatchObject({ by: 'automation', reason: `paused until ${until}`, before: { paused: true }, after: { paused: false } });

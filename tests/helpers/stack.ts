@@ -1,5 +1,6 @@
 // A whole Threadline on real parts for a test file: its own Postgres database, a worker on a unique
 // task queue against the run's Temporal dev server, the Fastify app on a real port.
+import { TEST_PHONE_NUMBER_ID } from './webhooks.js';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
@@ -59,6 +60,7 @@ export async function startStack(
     db: db.db,
     temporal: client,
     taskQueue,
+    phoneNumberId: TEST_PHONE_NUMBER_ID,
     appSecrets: [appSecret],
     verifyToken: 'verify-me',
     apiTokens: [apiToken],

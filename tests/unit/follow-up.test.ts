@@ -117,6 +117,16 @@ describe('planFollowUp', () => {
     expect(waiting.action).toBe('none');
   });
 
+  it('a business-initiated thread (the buyer never wrote): the template, or no send, never a crash', () => {
+    const started = base({ lastInboundAt: null, history: [h('out', '2026-12-01T09:05:00Z', 'template order_update (en)')] });
+    const none = planFollowUp(started);
+    expect(none).toMatchObject({ action: 'none' });
+    expect(none.reason).toMatch(/never opened: the buyer has not written.*no template configured/);
+    const tpl = planFollowUp({ ...started, rules: { template: { name: 'check_in', language: 'en' } } });
+    expect(tpl).toMatchObject({ action: 'follow_up', channel: 'template' });
+    expect(tpl.reason).toMatch(/never opened/);
+  });
+
   it('opt-out, off, paused: nothing', () => {
     expect(planFollowUp(base({ optedOut: true }))).toMatchObject({ action: 'none', reason: expect.stringMatching(/opted out/) });
     expect(planFollowUp(base({ rules: { enabled: false } }))).toMatchObject({ action: 'none', reason: expect.stringMatching(/off/) });

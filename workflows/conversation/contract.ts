@@ -105,6 +105,13 @@ export interface ScheduleReplyArgs extends ActorArgs {
 }
 export const scheduleReplyUpdate = defineUpdate<{ id: string; at: string }, [ScheduleReplyArgs]>('scheduleReply');
 export const cancelScheduledReplyUpdate = defineUpdate<ConversationSnapshot, [ActorArgs & { id: string }]>('cancelScheduledReply');
+export interface TemplateArgs extends ActorArgs {
+  template: { name: string; language: string; components?: unknown[] };
+  /** The agent sending it (an agent token's); absent for an admin. */
+  agentId?: string | null;
+}
+/** A business-initiated message (or any approved template an agent sends): through the outbox. */
+export const sendTemplateUpdate = defineUpdate<{ waMessageId: string }, [TemplateArgs]>('sendTemplate');
 export interface PauseArgs extends ActorArgs {
   /** ISO-8601: automation resumes by itself then; missing: until someone resumes it. */
   until?: string | null;

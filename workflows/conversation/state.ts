@@ -598,6 +598,21 @@ export class ConversationState {
     if (!pending.some((x) => x.id === a.id) && pending.length >= 20) throw new StateError('at most 20 scheduled replies per conversation', 'invalid');
   }
 
+  validateSendTemplate(a: { template?: unknown; by?: unknown; agentId?: unknown } | undefined): void {
+    this.validateActor(a as ActorArgs);
+    checkText('agentId', a?.agentId ?? undefined, MAX_ACTION_ID);
+    const t = a?.template as { name?: unknown; language?: unknown; components?: unknown } | undefined;
+    if (!t || typeof t !== 'object') throw new StateError('template: { name, language, components? }', 'invalid');
+    checkText('template.name', t.name, 512, true);
+    checkText('template.language', t.language, 16, true);
+    if (t.components !== undefined && (!Array.isArray(t.components) || t.components.length > 20)) throw new StateError('template.components: a list (at most 20)', 'invalid');
+    if (!this.snap.conversationId || (!this.snap.waId && !this.snap.userId)) throw new StateError('the conversation has no buyer to send to');
+    const owner = this.snap.takenOverBy;
+    if (owner && typeof a?.agentId === 'string' && a.agentId !== owner) {
+      throw new StateError(`${owner} owns this conversation: only they or an admin may send in it (owner: ${owner})`, 'forbidden');
+    }
+  }
+
   validateCancelScheduled(a: { id?: unknown; by?: unknown } | undefined): void {
     this.validateActor(a as ActorArgs);
     checkText('id', a?.id, 64, true);

@@ -27,6 +27,7 @@ import {
   type ActorArgs,
   type CloseOutcome,
   type ScheduleReplyArgs,
+  type TemplateArgs,
   type ConversationSnapshot,
   type FollowUpRulesArgs,
   type ReassignArgs,
@@ -426,6 +427,42 @@ export class TurnRunner {
       }
       this.state.humanReplied(nowIso(), args.text);
       // Follow-ups are planned from this reply on (and the plan is written where ingress reads it).
+      this.planFollowUps();
+      await this.writeReadModelIfChanged();
+      this.dirty = true;
+      this.sync();
+      return sent!;
+    });
+  }
+
+  /** An approved template an agent sends (a business-initiated conversation starts so): through the outbox. */
+  sendTemplate(args: TemplateArgs, updateId: string): Promise<{ waMessageId: string }> {
+    this.preempt();
+    return this.exclusive(async () => {
+      try {
+        this.state.validateSendTemplate(args);
+      } catch (err) {
+        asFailure(err);
+      }
+      const s = this.state.snapshot();
+      const text = `template ${args.template.name} (${args.template.language})`;
+      let sent: { waMessageId: string };
+      try {
+        sent = await remote.send({
+          key: `template:${this.opts.workflowId}:${updateId}`,
+          kind: 'template',
+          conversationId: s.conversationId!,
+          workflowId: this.opts.workflowId,
+          phoneNumberId: this.opts.phoneNumberId,
+          to: { waId: s.waId, userId: s.userId },
+          text,
+          template: args.template,
+          sentBy: args.by ?? 'agent',
+        });
+      } catch (err) {
+        asFailure(err);
+      }
+      this.state.humanReplied(nowIso(), text);
       this.planFollowUps();
       await this.writeReadModelIfChanged();
       this.dirty = true;

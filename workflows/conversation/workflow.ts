@@ -23,6 +23,7 @@ import {
   sendReplyUpdate,
   setFollowUpRulesUpdate,
   scheduleReplyUpdate,
+  sendTemplateUpdate,
   cancelScheduledReplyUpdate,
   snapshotQuery,
   snoozeUpdate,
@@ -124,6 +125,7 @@ export async function conversation(input: ConversationInput & { test?: Conversat
   setHandler(releaseUpdate, (a) => runner.action('release', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateRelease(a)) });
   setHandler(reassignUpdate, (a) => runner.action('reassign', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateReassign(a ?? {})) });
   setHandler(snoozeUpdate, (a) => runner.action('snooze', a ?? {}, updateId()), { validator: (a) => validating(() => state.validateSnooze(a, Date.now())) });
+  setHandler(sendTemplateUpdate, (a) => runner.sendTemplate(a, updateId()), { validator: (a) => validating(() => state.validateSendTemplate(a)) });
   setHandler(scheduleReplyUpdate, (a) => runner.scheduleReply(a, updateId()), {
     validator: (a) => validating(() => (state.hasScheduled(a?.id) ? undefined : state.validateScheduleReply(a, Date.now()))),
   });

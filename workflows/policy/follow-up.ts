@@ -215,8 +215,10 @@ export function planFollowUp(input: FollowUpSituation): FollowUpPlan {
   // The 24-hour window.
   let channel: FollowUpChannel = 'free_form';
   const windowEnd = Number.isFinite(lastIn) ? lastIn + WINDOW_SEC * 1000 : -Infinity;
+  const windowText = Number.isFinite(windowEnd) ? `closed ${iso(windowEnd)}` : 'never opened: the buyer has not written';
   if (atMs >= windowEnd) {
-    let earlier = stated ? null : latestNotQuiet(windowEnd - WINDOW_MARGIN_SEC * 1000, tz, rules.quietHours);
+    // No window at all (the buyer never wrote: a business-initiated thread): nothing earlier to try.
+    let earlier = stated || !Number.isFinite(windowEnd) ? null : latestNotQuiet(windowEnd - WINDOW_MARGIN_SEC * 1000, tz, rules.quietHours);
     // Earlier, but still on a business day when the rules ask for one.
     if (earlier !== null && rules.businessDaysOnly && ontoBusinessDay(earlier, input.businessHours ?? DEFAULT_RULES.businessHours) !== earlier) earlier = null;
     if (earlier !== null && earlier >= lastOut + rules.minDelaySec * 1000 && earlier >= nowMs) {
@@ -224,9 +226,9 @@ export function planFollowUp(input: FollowUpSituation): FollowUpPlan {
       atMs = earlier;
     } else if (rules.template) {
       channel = 'template';
-      reasons.push(`after the 24-hour window (closed ${iso(windowEnd)}): template ${rules.template.name} (${rules.template.language})`);
+      reasons.push(`after the 24-hour window (${windowText}): template ${rules.template.name} (${rules.template.language})`);
     } else {
-      return { action: 'none', silence, reason: `${[...reasons, `after the 24-hour window (closed ${iso(windowEnd)}) and no template configured: no send`].join('; ')}` };
+      return { action: 'none', silence, reason: `${[...reasons, `after the 24-hour window (${windowText}) and no template configured: no send`].join('; ')}` };
     }
   }
 
