@@ -66,6 +66,16 @@ export function mayHaveLeft(err: unknown): boolean {
 
 export function createOutboxSendActivities(db: Db, graph: GraphClient | undefined) {
   return {
+    /** Marks the buyer's message (and those before it) read on WhatsApp. */
+    async markRead(input: { phoneNumberId: string; waMessageId: string }): Promise<void> {
+      if (!graph) throw ApplicationFailure.nonRetryable('no WhatsApp Graph API is configured for this worker (WHATSAPP_ACCESS_TOKEN)', 'NotConfigured');
+      try {
+        await graph.markAsRead(input.phoneNumberId, input.waMessageId);
+      } catch (err) {
+        if (err instanceof GraphError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'ReadReceiptRefused');
+        throw err;
+      }
+    },
     async send(input: SendInput): Promise<{ waMessageId: string }> {
       const ctx = Context.current();
       // The Graph call succeeded in an earlier attempt and only the record failed: record, do not send.

@@ -28,13 +28,17 @@ describe('agent reply through the API', () => {
     expect(res.status).toBe(201);
     const { waMessageId } = res.json;
     expect(s.simulator.sent().map((x) => x.id)).toContain(waMessageId);
+    // An agent answered: the buyer's message is marked read on WhatsApp (blue ticks), once.
+    expect(s.simulator.reads().filter((r) => r.messageId === msg.waMessageId)).toHaveLength(1);
+    expect((await s.api(`/api/v1/conversations/${msg.conversationId}/reply`, { method: 'POST', body: JSON.stringify({ text: 'Anything else?' }) })).status).toBe(201);
+    expect(s.simulator.reads().filter((r) => r.messageId === msg.waMessageId)).toHaveLength(1);
     const out = await eventually(async () => {
       const r = await s.api(`/api/v1/messages/${waMessageId}`);
       return r.status === 200 && r.json.status === 'read' ? r.json : undefined;
     }, 10_000);
     expect(out).toMatchObject({ direction: 'out', type: 'text', text: 'Yes, blue is in stock', conversationId: msg.conversationId });
     const detail = await s.api(`/api/v1/conversations/${msg.conversationId}`);
-    expect(detail.json.timeline.filter((e: any) => e.kind === 'message').map((e: any) => e.direction)).toEqual(['in', 'out']);
+    expect(detail.json.timeline.filter((e: any) => e.kind === 'message').map((e: any) => e.direction)).toEqual(['in', 'out', 'out']);
     expect(detail.json.lastOutboundAt).toEqual(expect.any(String));
   });
 

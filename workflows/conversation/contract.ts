@@ -34,6 +34,9 @@ export interface ConversationSnapshot {
   busy?: boolean;
   /** Step 5: the next follow-up (or reminder to the owner), with its reason; null: none planned. */
   nextFollowUp?: { at: string; attempt: number; channel: 'free_form' | 'template'; reason: string; action: 'follow_up' | 'remind_agent' | 'resolve' } | null;
+  /** The buyer's latest message, and the latest one we marked read on WhatsApp (when an agent answered). */
+  lastInboundWaMessageId?: string | null;
+  markedReadWaMessageId?: string | null;
   /** Replies an agent scheduled, not yet due (soonest first). */
   scheduled?: ScheduledReply[];
   /** Paused until then (resumes by itself); null: until someone resumes it. */

@@ -276,7 +276,10 @@ export class ConversationState {
       if (!isNew.has(ev.waMessageId)) continue;
       fresh.push(ev);
       this.snap.messagesSeen++;
-      if (!this.snap.lastInboundAt || ev.at > this.snap.lastInboundAt) this.snap.lastInboundAt = ev.at;
+      if (!this.snap.lastInboundAt || ev.at >= this.snap.lastInboundAt) {
+        this.snap.lastInboundAt = ev.at;
+        this.snap.lastInboundWaMessageId = ev.waMessageId;
+      }
       if (!this.snap.waId && ev.sender.waId) this.snap.waId = ev.sender.waId;
       if (!this.snap.userId && ev.sender.userId) this.snap.userId = ev.sender.userId;
       // A buyer writing again reopens a resolved or snoozed conversation.
@@ -681,6 +684,16 @@ export class ConversationState {
     this.snap.paused = false;
     this.snap.pausedUntil = null;
     return u;
+  }
+
+  /** The buyer's latest message when it is not marked read yet (an agent answering marks it). */
+  unreadInbound(): string | null {
+    const id = this.snap.lastInboundWaMessageId ?? null;
+    return id && id !== this.snap.markedReadWaMessageId ? id : null;
+  }
+
+  markedRead(id: string): void {
+    this.snap.markedReadWaMessageId = id;
   }
 
   pauseDue(nowMs: number): boolean {

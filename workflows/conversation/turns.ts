@@ -49,6 +49,12 @@ const remote = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
+/** Read receipts: best effort, quick (a reply never waits long for one). */
+const receipts = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 2 },
+});
+
 /** Events handed to one CRM write: keeps every activity's input far below Temporal's payload limit. */
 export const RECORD_BATCH_EVENTS = 200;
 export const RECORD_BATCH_BYTES = 256 * 1024;
@@ -426,6 +432,7 @@ export class TurnRunner {
         asFailure(err);
       }
       this.state.humanReplied(nowIso(), args.text);
+      await this.markInboundRead();
       // Follow-ups are planned from this reply on (and the plan is written where ingress reads it).
       this.planFollowUps();
       await this.writeReadModelIfChanged();
@@ -469,6 +476,18 @@ export class TurnRunner {
       this.sync();
       return sent!;
     });
+  }
+
+  /** An agent answered: the buyer's messages show as read on WhatsApp (blue ticks); a failure is no reason to fail the reply. */
+  private async markInboundRead(): Promise<void> {
+    const id = this.state.unreadInbound();
+    if (!id) return;
+    try {
+      await receipts.markRead({ phoneNumberId: this.opts.phoneNumberId, waMessageId: id });
+      this.state.markedRead(id);
+    } catch {
+      // Recorded by the activity's failure in Temporal; the next reply tries again.
+    }
   }
 
   // --- scheduled replies (step 7) ---
@@ -557,6 +576,7 @@ export class TurnRunner {
           sentBy: r.by,
         });
         this.state.humanReplied(nowIso(), r.text);
+        await this.markInboundRead();
         this.planFollowUps();
         await settle('sent', null, sent.waMessageId);
       } catch (err) {
