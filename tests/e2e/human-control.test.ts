@@ -129,4 +129,29 @@ describe('human control', () => {
     expect(detail.json).toMatchObject({ status: 'open', outcome: null, assignee: agent.id });
     expect(detail.json.timeline.filter((e: any) => e.kind === 'action').map((e: any) => e.action)).toEqual(['close', 'take_over']);
   });
+
+  it('a terminated run (stored as open, assigned): pause, reply and close work, and it runs again', async () => {
+    const agent = await agentWithToken('After Crash');
+    const msg = await inbound('966544200009', 'How much for 3 lamps?');
+    const id = msg.conversationId;
+    await eventually(async () => ((await s.api(`/api/v1/conversations/${id}`)).json.team === 'sales' ? true : undefined));
+    expect((await post(`/api/v1/conversations/${id}/take-over`, { agentId: agent.id })).status).toBe(200);
+    const workflowId = (await s.api(`/api/v1/conversations/${id}`)).json.workflowId as string;
+    await s.client.workflow.getHandle(workflowId).terminate('simulated loss of the run');
+
+    const paused = await post(`/api/v1/conversations/${id}/pause`, { reason: 'after the crash' });
+    expect(paused.status).toBe(200);
+    expect(paused.json).toMatchObject({ paused: true, status: 'open', conversationId: id });
+    expect((await s.client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
+    const listed = await s.api(`/api/v1/conversations?waId=966544200009`);
+    expect(listed.json.data[0]).toMatchObject({ id, paused: true });
+    expect((await post(`/api/v1/conversations/${id}/reply`, { text: '3 lamps are 240 SAR.' }, agent.token)).status).toBe(201);
+    expect(s.simulator.sent({ to: '966544200009' }).map((m) => m.text)).toContain('3 lamps are 240 SAR.');
+    const closed = await post(`/api/v1/conversations/${id}/close`, { outcome: 'won' });
+    expect(closed.status).toBe(200);
+    expect(closed.json).toMatchObject({ status: 'resolved', outcome: 'won' });
+    // The agent's capacity came back with the close.
+    const a = await s.api(`/api/v1/agents/${agent.id}`);
+    expect(a.json.load ?? a.json.data?.load).toBe(0);
+  });
 });
