@@ -8,6 +8,8 @@ import { createCrmRecordActivities } from './crm-records.js';
 import { createOutboxSendActivities } from './outbox-send.js';
 import { createReconcileActivities } from './reconcile.js';
 import { createScheduledReplyActivities } from './scheduled-replies.js';
+import { createMediaActivities } from './media.js';
+import type { MediaStore } from '../db/media.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -15,6 +17,8 @@ export interface ActivityDeps {
   graph?: GraphClient;
   /** For signalling placements to other conversations and for the reconciler. */
   temporal?: Client;
+  /** Where buyers' media is kept (FileMediaStore under the data dir by default). None: media downloads fail, recorded on the message. */
+  media?: MediaStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOutboxSendActivities(deps.db, deps.graph),
     ...createReconcileActivities(deps.db, deps.temporal),
     ...createScheduledReplyActivities(deps.db),
+    ...createMediaActivities(deps.db, deps.graph, deps.media),
   };
 }
 

@@ -177,12 +177,33 @@ export const messages = pgTable(
     statusAt: ts('status_at'),
     errorCode: integer('error_code'),
     errorTitle: text('error_title'),
+    /** The media kept for this message (a buyer's image, document...), once downloaded. */
+    mediaRef: uuid('media_ref'),
+    /** Why the media could not be kept (after the retries): never lost silently. */
+    mediaError: text('media_error'),
   },
   (t) => [
     uniqueIndex('messages_wa_message_uq').on(t.waMessageId),
     index('messages_conversation_idx').on(t.conversationId, t.sentAt),
     index('messages_contact_idx').on(t.contactId, t.sentAt),
   ],
+);
+
+/** Media kept by Threadline (a buyer's image, document, audio...): the bytes in the media store, described here. */
+export const media = pgTable(
+  'media',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Hex sha256 of the bytes (also their name in the store). */
+    sha256: text('sha256').notNull(),
+    mimeType: text('mime_type').notNull(),
+    size: integer('size').notNull(),
+    filename: text('filename'),
+    /** WhatsApp's media id, for media that came from a buyer. */
+    waMediaId: text('wa_media_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('media_wa_media_uq').on(t.waMediaId)],
 );
 
 /**

@@ -1,5 +1,7 @@
 // npm start: the API and webhook, against DATABASE_URL and TEMPORAL_ADDRESS (production).
+import path from 'node:path';
 import { openPostgres } from '../db/client.js';
+import { FileMediaStore } from '../db/media.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, REQUIRED } from './config.js';
 import { createLogger, listenErrorMessage, onShutdownSignals, temporalCheck, temporalClient } from './runtime.js';
@@ -13,7 +15,9 @@ async function main() {
     db: db.db,
     temporal,
     taskQueue: config.temporal.taskQueue,
-      phoneNumberId: config.whatsapp.phoneNumberId,
+    phoneNumberId: config.whatsapp.phoneNumberId,
+    // The worker writes buyers' media here; the API serves it (same data dir, or a shared volume).
+    media: new FileMediaStore(path.join(config.dataDir, 'media')),
     appSecrets: config.whatsapp.appSecrets,
     verifyToken: config.whatsapp.verifyToken,
     apiTokens: config.apiTokens,

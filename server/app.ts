@@ -18,11 +18,15 @@ import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhook.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { mediaRoutes } from './routes/media.js';
+import type { MediaStore } from '../db/media.js';
 
 export interface AppDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  /** Where kept media is read from (the worker writes it there). */
+  media?: MediaStore;
   /** The business number a business-initiated conversation uses when the request names none. */
   phoneNumberId?: string;
   appSecrets: readonly string[];
@@ -104,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal });
       await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, ...(deps.phoneNumberId ? { phoneNumberId: deps.phoneNumberId } : {}) });
       await api.register(messageRoutes, { db: deps.db });
+      await api.register(mediaRoutes, { db: deps.db, ...(deps.media ? { media: deps.media } : {}) });
       await api.register(crmRoutes, { db: deps.db });
       await api.register(routingRoutes, { db: deps.db, temporal: deps.temporal });
       await api.register(tokenRoutes, { db: deps.db });

@@ -1,6 +1,8 @@
 // npm run dev: everything in one process tree on embedded defaults. Needs no configuration:
 // PGlite in the data dir, an embedded Temporal dev server (child process), the worker (in-process,
 // restarted when it dies), the API. Ctrl-C (once or twice) stops it all within 30 s.
+import path from 'node:path';
+import { FileMediaStore } from '../db/media.js';
 import { hostname } from 'node:os';
 import { createActivities } from '../activities/index.js';
 import { EmbeddedStoreError, openDatabase, type DbHandle } from '../db/client.js';
@@ -130,7 +132,7 @@ async function main() {
       address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities({ db: db.db, graph: graphClientFor(config, simulatorUrl), temporal }),
+      activities: createActivities({ db: db.db, graph: graphClientFor(config, simulatorUrl), temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')) }),
       log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
       identity: `threadline-dev@${hostname()}:${process.pid}`,
     });
@@ -143,6 +145,7 @@ async function main() {
       temporal,
       taskQueue: config.temporal.taskQueue,
       phoneNumberId: config.whatsapp.phoneNumberId,
+      media: new FileMediaStore(path.join(config.dataDir, 'media')),
       appSecrets: config.whatsapp.appSecrets,
       verifyToken: config.whatsapp.verifyToken,
       apiTokens: config.apiTokens,

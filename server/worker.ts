@@ -1,4 +1,6 @@
 // npm run worker: the Temporal worker, against DATABASE_URL and TEMPORAL_ADDRESS (production).
+import path from 'node:path';
+import { FileMediaStore } from '../db/media.js';
 import { hostname } from 'node:os';
 import { createActivities } from '../activities/index.js';
 import { openPostgres } from '../db/client.js';
@@ -16,7 +18,7 @@ async function main() {
     address: config.temporal.address!,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ db: db.db, graph: graphClientFor(config), temporal }),
+    activities: createActivities({ db: db.db, graph: graphClientFor(config), temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')) }),
     log,
     identity: `threadline-worker@${hostname()}:${process.pid}`,
   });

@@ -486,6 +486,55 @@ export class GraphClient {
     return { success: isObj(raw) && raw.success === true, raw };
   }
 
+  /** `GET /{media-id}`: where a buyer's media can be downloaded (the URL lives a few minutes) and what it is. */
+  async getMedia(mediaId: string, opts: { signal?: AbortSignal } = {}): Promise<{ url: string; mimeType: string | null; sha256: string | null; size: number | null }> {
+    if (typeof mediaId !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(mediaId)) throw invalidInput([`mediaId must be a media id, got ${JSON.stringify(mediaId)}`]);
+    const body = (await this.#get(`${this.baseUrl}/${this.apiVersion}/${encodeURIComponent(mediaId)}`, 'json', opts.signal)) as Record<string, unknown>;
+    if (!isObj(body) || typeof body.url !== 'string') throw invalidInput(['the media answer has no url']);
+    return {
+      url: body.url,
+      mimeType: typeof body.mime_type === 'string' ? body.mime_type : null,
+      sha256: typeof body.sha256 === 'string' ? body.sha256 : null,
+      size: typeof body.file_size === 'number' ? body.file_size : typeof body.file_size === 'string' ? Number(body.file_size) : null,
+    };
+  }
+
+  /** Downloads media from its URL (with the access token, as Meta's media host wants). At most `maxBytes`. */
+  async downloadMedia(url: string, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Buffer> {
+    const bytes = (await this.#get(url, 'bytes', opts.signal)) as Buffer;
+    if (bytes.length > (opts.maxBytes ?? 100 * 1024 * 1024)) throw invalidInput([`the media is larger than ${opts.maxBytes ?? 100 * 1024 * 1024} bytes`]);
+    return bytes;
+  }
+
+  async #get(url: string, as: 'json' | 'bytes', callerSignal?: AbortSignal): Promise<unknown> {
+    const timeout = AbortSignal.timeout(this.timeoutMs * 3);
+    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
+    const headers: Record<string, string> = {};
+    if (this.#accessToken) headers.authorization = `Bearer ${this.#accessToken}`;
+    let res: Response;
+    let buf: Buffer;
+    try {
+      res = await this.#fetch(url, { method: 'GET', headers, signal });
+      buf = Buffer.from(await res.arrayBuffer());
+    } catch (err) {
+      if (callerSignal?.aborted) throw callerSignal.reason ?? err;
+      const timedOut = timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+      throw networkError(err, timedOut ? 'timeout' : 'network', url);
+    }
+    if (!res.ok || as === 'json') {
+      const text = buf.toString('utf8');
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // keep the text
+      }
+      if (!res.ok) throw toGraphError(res.status, body, { headers: res.headers });
+      return body;
+    }
+    return buf;
+  }
+
   /** Sends an already-built `/messages` payload (any type), checked like the others. */
   async sendRaw(phoneNumberId: string, payload: Json, opts: { signal?: AbortSignal } = {}): Promise<SendResult> {
     const problems = [...phoneNumberIdProblems(phoneNumberId), ...messagePayloadProblems(payload)];

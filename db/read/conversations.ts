@@ -113,6 +113,8 @@ export async function findMessage(db: Db, waMessageId: string) {
       at: messages.sentAt,
       errorCode: messages.errorCode,
       errorTitle: messages.errorTitle,
+      mediaRef: messages.mediaRef,
+      mediaError: messages.mediaError,
     })
     .from(messages)
     .where(eq(messages.waMessageId, waMessageId))

@@ -73,6 +73,8 @@ export const Message = Type.Object({
   at: Type.String(),
   errorCode: Type.Optional(Nullable(Type.Integer())),
   errorTitle: Type.Optional(Nullable(Type.String())),
+  mediaRef: Type.Optional(Nullable(Type.String({ description: 'the kept media: GET /api/v1/media/{mediaRef}' }))),
+  mediaError: Type.Optional(Nullable(Type.String({ description: 'why the media could not be kept, after the retries' }))),
 });
 
 export const ErrorBody = Type.Object({

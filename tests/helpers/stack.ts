@@ -1,5 +1,9 @@
 // A whole Threadline on real parts for a test file: its own Postgres database, a worker on a unique
 // task queue against the run's Temporal dev server, the Fastify app on a real port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FileMediaStore } from '../../db/media.js';
 import { TEST_PHONE_NUMBER_ID } from './webhooks.js';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
@@ -42,6 +46,9 @@ export async function startStack(
   const address = opts.address ?? inject('temporalAddress');
   const db = await createTestDb();
   const taskQueue = `tq-${randomBytes(6).toString('hex')}`;
+  // Media kept by the worker and served by the API: a private temp dir per stack.
+  const mediaDir = mkdtempSync(path.join(tmpdir(), 'tl-media-'));
+  const mediaStore = new FileMediaStore(mediaDir);
   const appSecret = randomBytes(16).toString('hex');
   // The only stand-in: Meta's Graph API, as a real local HTTP server that posts signed statuses back.
   const simulator = await startSimulator({ port: 0, appSecret, webhookUrl: null, statusDelaysMs: opts.statusDelaysMs });
@@ -51,7 +58,7 @@ export async function startStack(
     address,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test', ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}) }), temporal: client }),
+    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test', ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}) }), temporal: client, media: mediaStore }),
     log: silentLog,
   });
   if (opts.worker !== false) runner.start();
@@ -61,6 +68,7 @@ export async function startStack(
     temporal: client,
     taskQueue,
     phoneNumberId: TEST_PHONE_NUMBER_ID,
+    media: mediaStore,
     appSecrets: [appSecret],
     verifyToken: 'verify-me',
     apiTokens: [apiToken],
@@ -105,6 +113,7 @@ export async function startStack(
       await simulator.close();
       await client.connection.close();
       await db.drop();
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }

@@ -49,6 +49,12 @@ const remote = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
+/** A buyer's media: a few quick retries (the turn waits for them; the download URL lives minutes). */
+const media = proxyActivities<Activities>({
+  startToCloseTimeout: '90 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
+});
+
 /** Read receipts: best effort, quick (a reply never waits long for one). */
 const receipts = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -143,10 +149,24 @@ export class TurnRunner {
       rulesVersion: this.state.rules?.version ?? null,
       freshRun: !this.state.snapshot().conversationId,
     });
-    this.state.recorded(batch, r, Date.now());
+    const { fresh } = this.state.recorded(batch, r, Date.now());
     // A buyer's message cancels pending follow-ups (the plan is made again from here).
     this.planFollowUps();
     this.dirty = true;
+    await this.keepMedia(fresh);
+  }
+
+  /** A buyer's media is fetched and kept now (its URL lives minutes); a download that never works is recorded on the message. */
+  private async keepMedia(fresh: readonly InboundMessageEvent[]): Promise<void> {
+    for (const ev of fresh) {
+      if (!ev.mediaId) continue;
+      try {
+        await media.fetchInboundMedia({ waMessageId: ev.waMessageId, mediaId: ev.mediaId, mimeType: ev.mimeType ?? null, filename: ev.filename ?? null });
+      } catch (err) {
+        const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        await local.recordMediaFailure({ waMessageId: ev.waMessageId, error: `media not downloaded after retries: ${cause?.message ?? (err as Error).message}` });
+      }
+    }
   }
 
   /** Placements signalled from outside (db/routing made them; the state only learns them). */
