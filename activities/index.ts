@@ -26,7 +26,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     recordEvent,
     ...createConversationActivities({ db: deps.db, temporal: deps.temporal }),
-    ...createOutboxSendActivities(deps.db, deps.graph),
+    ...createOutboxSendActivities(deps.db, deps.graph, deps.media),
     ...createReconcileActivities(deps.db, deps.temporal),
     ...createScheduledReplyActivities(deps.db),
     ...createMediaActivities(deps.db, deps.graph, deps.media),

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { contacts, conversations } from '../db/schema.js';
 import { claimSend, markFailed, markSent, markUnknown, releaseClaim } from '../db/outbox.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
+import { mediaKind, type MediaStore } from '../db/media.js';
 import { GraphError } from '../whatsapp/graph-errors.js';
 
 /**
@@ -36,6 +37,8 @@ export interface SendInput {
   to: { waId?: string | null; userId?: string | null };
   /** The text (for a template: what the timeline shows). */
   text: string;
+  /** Kept media to send (an agent's upload): uploaded to WhatsApp at send time, `text` its caption. */
+  media?: { sha256: string; mimeType: string; filename: string | null };
   /** An approved template instead of free-form text (outside the 24-hour window). */
   template?: { name: string; language: string; components?: unknown[] };
   /** Agent id, `admin:<token id>`, or 'automation'. */
@@ -64,7 +67,7 @@ export function mayHaveLeft(err: unknown): boolean {
   return !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH/.test(text);
 }
 
-export function createOutboxSendActivities(db: Db, graph: GraphClient | undefined) {
+export function createOutboxSendActivities(db: Db, graph: GraphClient | undefined, store?: MediaStore) {
   return {
     /** Marks the buyer's message (and those before it) read on WhatsApp. */
     async markRead(input: { phoneNumberId: string; waMessageId: string }): Promise<void> {
@@ -93,7 +96,11 @@ export function createOutboxSendActivities(db: Db, graph: GraphClient | undefine
         conversationId: input.conversationId,
         workflowId: input.workflowId,
         kind: input.kind,
-        request: input.template ? { type: 'template', text: input.text, template: input.template } : { type: 'text', text: input.text },
+        request: input.template
+          ? { type: 'template', text: input.text, template: input.template }
+          : input.media
+            ? { type: mediaKind(input.media.mimeType), text: input.text, media: input.media }
+            : { type: 'text', text: input.text },
         sentBy: input.sentBy,
       });
       if (!claim.go) {
@@ -110,9 +117,17 @@ export function createOutboxSendActivities(db: Db, graph: GraphClient | undefine
       const to = { ...(input.to.waId ? { waId: input.to.waId } : {}), ...(input.to.userId ? { userId: input.to.userId } : {}) };
       let sent: { waMessageId: string; raw: unknown };
       try {
-        sent = input.template
-          ? await graph.sendTemplate(input.phoneNumberId, to, input.template as Parameters<GraphClient['sendTemplate']>[2], { signal: ctx.cancellationSignal })
-          : await graph.sendText(input.phoneNumberId, to, input.text, { signal: ctx.cancellationSignal });
+        if (input.media) {
+          const bytes = store ? await store.get(input.media.sha256) : null;
+          if (!bytes) throw ApplicationFailure.nonRetryable('the media to send is not in this worker\'s media store', 'MediaMissing');
+          const up = await graph.uploadMedia(input.phoneNumberId, bytes, input.media.mimeType, { filename: input.media.filename, signal: ctx.cancellationSignal });
+          const kind = mediaKind(input.media.mimeType);
+          sent = await graph.sendMedia(input.phoneNumberId, to, kind, { id: up.id, ...(input.text ? { caption: input.text } : {}), ...(input.media.filename ? { filename: input.media.filename } : {}) }, { signal: ctx.cancellationSignal });
+        } else {
+          sent = input.template
+            ? await graph.sendTemplate(input.phoneNumberId, to, input.template as Parameters<GraphClient['sendTemplate']>[2], { signal: ctx.cancellationSignal })
+            : await graph.sendText(input.phoneNumberId, to, input.text, { signal: ctx.cancellationSignal });
+        }
       } catch (err) {
         if (mayHaveLeft(err)) {
           const why = `the WhatsApp request left and no answer came (${(err as Error).message}); it may or may not have reached the buyer`;

@@ -79,3 +79,20 @@ export async function mediaConversations(db: Db, id: string): Promise<string[]> 
   const rows = await db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.mediaRef, id)).limit(20);
   return rows.map((r) => r.conversationId);
 }
+
+/** An agent's upload, to send in a reply. */
+export async function keepUploadedMedia(db: Db, store: MediaStore, input: { bytes: Buffer; mimeType: string; filename: string | null }) {
+  const sha256 = sha256Hex(input.bytes);
+  await store.put(sha256, input.bytes);
+  const [row] = await db.insert(media).values({ sha256, mimeType: input.mimeType, size: input.bytes.length, filename: input.filename }).returning();
+  return row!;
+}
+
+/** The WhatsApp message type a MIME type is sent as. */
+export function mediaKind(mimeType: string): 'image' | 'video' | 'audio' | 'document' | 'sticker' {
+  if (mimeType === 'image/webp') return 'sticker';
+  if (mimeType.startsWith('image/')) return 'image';
+  if (mimeType.startsWith('video/')) return 'video';
+  if (mimeType.startsWith('audio/')) return 'audio';
+  return 'document';
+}

@@ -499,6 +499,55 @@ export class GraphClient {
     };
   }
 
+  /** `POST /{phone-number-id}/media` (multipart): media to send, answered with its media id. */
+  async uploadMedia(phoneNumberId: string, bytes: Uint8Array, mimeType: string, opts: { filename?: string | null; signal?: AbortSignal } = {}): Promise<{ id: string }> {
+    const problems = phoneNumberIdProblems(phoneNumberId);
+    if (!/^[\w.+-]+\/[\w.+-]+$/.test(mimeType)) problems.push(`mimeType must be a MIME type, got ${JSON.stringify(mimeType)}`);
+    if (problems.length) throw invalidInput(problems);
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', mimeType);
+    form.set('file', new Blob([bytes], { type: mimeType }), opts.filename ?? 'file');
+    const url = `${this.baseUrl}/${this.apiVersion}/${encodeURIComponent(phoneNumberId)}/media`;
+    const timeout = AbortSignal.timeout(this.timeoutMs * 3);
+    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+    const headers: Record<string, string> = {};
+    if (this.#accessToken) headers.authorization = `Bearer ${this.#accessToken}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#fetch(url, { method: 'POST', headers, body: form, signal });
+      text = await res.text();
+    } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? err;
+      const timedOut = timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+      throw networkError(err, timedOut ? 'timeout' : 'network', url);
+    }
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the text
+    }
+    if (!res.ok) throw toGraphError(res.status, body, { headers: res.headers });
+    if (!isObj(body) || typeof body.id !== 'string') throw invalidInput(['the upload answer has no media id']);
+    return { id: body.id };
+  }
+
+  /** An image, video, audio, document or sticker by media id (from `uploadMedia`). */
+  sendMedia(
+    phoneNumberId: string,
+    to: Recipient,
+    kind: 'image' | 'video' | 'audio' | 'document' | 'sticker',
+    ref: { id: string; caption?: string; filename?: string },
+    opts: CommonSendOptions = {},
+  ): Promise<SendResult> {
+    const part: Json = { id: ref.id };
+    if (ref.caption && kind !== 'audio' && kind !== 'sticker') part.caption = ref.caption;
+    if (ref.filename && kind === 'document') part.filename = ref.filename;
+    return this.#send(phoneNumberId, to, kind, part, opts);
+  }
+
   /** Downloads media from its URL (with the access token, as Meta's media host wants). At most `maxBytes`. */
   async downloadMedia(url: string, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Buffer> {
     const bytes = (await this.#get(url, 'bytes', opts.signal)) as Buffer;

@@ -26,6 +26,8 @@ import {
   takeOverUpdate,
 } from '../../workflows/conversation/contract.js';
 import { validateFollowUp } from '../../domain/rules.js';
+import { isUuid } from '../../domain/ids.js';
+import { findMedia } from '../../db/media.js';
 import { assertConversationAccess, principalOf } from '../auth/access.js';
 import { actOnConversation } from '../conversation-start.js';
 import { businessStartFor, openBusinessConversation } from '../../db/crm/business-initiated.js';
@@ -358,16 +360,31 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
         summary: 'Send a WhatsApp text reply as the token\'s agent',
         security: [{ bearer: [] }],
         params: IdParams,
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4096 }) }),
+        body: Type.Object({
+          text: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'the text, or the caption of the media (at most 1024 then)' })),
+          mediaId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a file uploaded with POST /api/v1/media' })),
+        }),
         response: { 201: Type.Object({ waMessageId: Type.String() }), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 502: ErrorBody, 503: ErrorBody },
       },
     },
     async (req, reply) => {
       const p = principalOf(req);
+      if (!req.body.text && !req.body.mediaId) throw unknownField('text', 'text: required (or mediaId)');
+      const m = req.body.mediaId ? (isUuid(req.body.mediaId) ? await findMedia(opts.db, req.body.mediaId) : null) : null;
+      if (req.body.mediaId && !m) throw unknownField('mediaId', `mediaId: no media ${req.body.mediaId} (POST /api/v1/media first)`);
       const handle = await handleOf(req);
       try {
         // An agent token replies as its agent: while a colleague owns the conversation, 403.
-        const sent = await handle.executeUpdate(sendReplyUpdate, { args: [{ text: req.body.text, by: p.actor, ...(p.role === 'agent' ? { agentId: p.agentId } : {}) }] });
+        const sent = await handle.executeUpdate(sendReplyUpdate, {
+          args: [
+            {
+              text: req.body.text ?? '',
+              ...(m ? { media: { ref: m.id, sha256: m.sha256, mimeType: m.mimeType, filename: m.filename } } : {}),
+              by: p.actor,
+              ...(p.role === 'agent' ? { agentId: p.agentId } : {}),
+            },
+          ],
+        });
         return reply.code(201).send(sent);
       } catch (err) {
         throw toHttpError(err);

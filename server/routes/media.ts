@@ -4,7 +4,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { findMedia, mediaConversations, type MediaStore } from '../../db/media.js';
+import { findMedia, keepUploadedMedia, mediaConversations, type MediaStore } from '../../db/media.js';
 import { conversations } from '../../db/schema.js';
 import { isUuid } from '../../domain/ids.js';
 import { canSeeConversation, principalOf } from '../auth/access.js';
@@ -16,7 +16,40 @@ export interface MediaRoutesOptions {
   media?: MediaStore;
 }
 
+/** WhatsApp's largest media (a document: 100 MB); images 5 MB, video and audio 16 MB (Meta checks the rest). */
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+const MIME = /^[\w.+-]+\/[\w.+-]+$/;
+
 export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesOptions> = async (app, opts) => {
+  // The upload is the raw file, its Content-Type its type (this plugin only).
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/media',
+    {
+      bodyLimit: MAX_UPLOAD_BYTES,
+      schema: {
+        tags: ['media'],
+        summary: 'Upload a file to send in a reply (the raw bytes; Content-Type is its type; ?filename= for documents)',
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ filename: Type.Optional(Type.String({ minLength: 1, maxLength: 240 })) }),
+        response: { 201: Type.Object({ id: Type.String(), sha256: Type.String(), size: Type.Integer(), mimeType: Type.String() }), 401: ErrorBody, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      principalOf(req);
+      const mimeType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!MIME.test(mimeType) || mimeType === 'application/json' || mimeType.startsWith('multipart/')) {
+        throw new HttpError(415, 'unsupported_media_type', 'send the file itself as the body, with its Content-Type (image/jpeg, application/pdf...)');
+      }
+      const bytes = req.body as Buffer;
+      if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new HttpError(422, 'validation_failed', 'the file is empty');
+      if (!opts.media) throw new HttpError(503, 'media_store_unavailable', 'no media store is configured');
+      const row = await keepUploadedMedia(opts.db, opts.media, { bytes, mimeType, filename: req.query.filename ?? null });
+      return reply.code(201).send({ id: row.id, sha256: row.sha256, size: row.size, mimeType: row.mimeType });
+    },
+  );
+
   app.get(
     '/media/:id',
     {

@@ -74,4 +74,30 @@ describe('media from buyers', () => {
     }, 20_000);
     expect(conv.status).toBe('open');
   }, 90_000);
+
+  it("an agent's image reply: uploaded, sent through the outbox, and the simulator holds the same bytes", async () => {
+    const from = '966544500003';
+    const text = mediaMessage(from, 'image', { id: s.simulator.uploadMedia(Buffer.from('GIF89a-hello'), 'image/gif').id, mime_type: 'image/gif' });
+    expect((await postWebhook(s.baseUrl, text.body, s.appSecret)).status).toBe(200);
+    const msg = await eventually(async () => {
+      const r = await s.api(`/api/v1/messages/${text.id}`);
+      return r.status === 200 ? r.json : undefined;
+    });
+    const jpeg = Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), randomBytes(30_000)]);
+    const up = await fetch(`${s.baseUrl}/api/v1/media`, { method: 'POST', headers: { ...s.auth, 'content-type': 'image/jpeg' }, body: jpeg });
+    expect(up.status).toBe(201);
+    const uploaded = (await up.json()) as { id: string; sha256: string; size: number };
+    expect(uploaded).toMatchObject({ sha256: sha(jpeg), size: jpeg.length, mimeType: 'image/jpeg' });
+    // Bad uploads: JSON is not a file; an unknown media id in a reply is 422.
+    expect((await fetch(`${s.baseUrl}/api/v1/media`, { method: 'POST', headers: { ...s.auth, 'content-type': 'application/json' }, body: '{}' })).status).toBe(415);
+    const unknown = await s.api(`/api/v1/conversations/${msg.conversationId}/reply`, { method: 'POST', body: JSON.stringify({ mediaId: '00000000-0000-4000-8000-000000000000' }) });
+    expect(unknown.status).toBe(422);
+
+    const r = await s.api(`/api/v1/conversations/${msg.conversationId}/reply`, { method: 'POST', body: JSON.stringify({ mediaId: uploaded.id, text: 'Here is the replacement part' }) });
+    expect(r.status).toBe(201);
+    const sent = s.simulator.sent({ to: from }).find((m) => m.id === r.json.waMessageId);
+    expect(sent).toMatchObject({ type: 'image' });
+    const held = s.simulator.media(sent!.mediaId!);
+    expect(held?.sha256).toBe(sha(jpeg));
+  });
 });

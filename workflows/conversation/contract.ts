@@ -88,7 +88,10 @@ export interface FollowUpRulesArgs extends ActorArgs {
   rules: Record<string, unknown> | null;
 }
 export interface SendReplyArgs extends ActorArgs {
+  /** The text, or the caption of `media`; required without media. */
   text: string;
+  /** Kept media to send (POST /api/v1/media first). */
+  media?: { ref: string; sha256: string; mimeType: string; filename: string | null } | null;
   /** The replying agent (an agent token's); absent for an admin. While a person owns the conversation, only they may reply. */
   agentId?: string | null;
 }

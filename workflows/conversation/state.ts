@@ -658,18 +658,30 @@ export class ConversationState {
     }
   }
 
-  validateReply(args: { text?: unknown; by?: unknown; agentId?: unknown } | undefined): void {
+  validateReply(args: { text?: unknown; by?: unknown; agentId?: unknown; media?: unknown } | undefined): void {
     checkText('by', args?.by, MAX_ACTION_ID + 10);
     checkText('agentId', args?.agentId ?? undefined, MAX_ACTION_ID);
-    const owner = this.snap.takenOverBy;
-    if (owner && typeof args?.agentId === 'string' && args.agentId !== owner) {
-      throw new StateError(`${owner} owns this conversation: only they or an admin may reply (owner: ${owner})`, 'forbidden');
+    const m = args?.media as { ref?: unknown; sha256?: unknown; mimeType?: unknown } | null | undefined;
+    if (m !== undefined && m !== null) {
+      if (typeof m !== 'object' || typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256) || typeof m.mimeType !== 'string' || m.mimeType.length > 255) {
+        throw new StateError('media: { ref, sha256, mimeType, filename }', 'invalid');
+      }
+      if (args?.text === undefined || args.text === null || args.text === '') return this.validateReplyTarget(args);
+      if (typeof args.text === 'string' && [...args.text].length > 1024) throw new StateError('text (the caption of media) is longer than 1024 characters', 'invalid');
     }
     const text = args?.text;
     if (typeof text !== 'string' || text.trim().length === 0) throw new StateError('text is required', 'invalid');
     if ([...text].length > 4096) throw new StateError('text is longer than 4096 characters', 'invalid');
+    this.validateReplyTarget(args);
+  }
+
+  private validateReplyTarget(args: { agentId?: unknown } | undefined): void {
     if (!this.snap.conversationId || (!this.snap.waId && !this.snap.userId)) {
       throw new StateError('the conversation has no recorded buyer to reply to yet');
+    }
+    const owner = this.snap.takenOverBy;
+    if (owner && typeof args?.agentId === 'string' && args.agentId !== owner) {
+      throw new StateError(`${owner} owns this conversation: only they or an admin may reply (owner: ${owner})`, 'forbidden');
     }
   }
 

@@ -156,16 +156,26 @@ export class TurnRunner {
     await this.keepMedia(fresh);
   }
 
-  /** A buyer's media is fetched and kept now (its URL lives minutes); a download that never works is recorded on the message. */
+  /** Media downloads in flight: the run waits for them before it continues as new or completes. */
+  readonly mediaFetches = new Set<Promise<void>>();
+
+  /**
+   * A buyer's media is fetched and kept at once (its URL lives minutes), beside the turns: a slow or
+   * failing download never holds back the next messages. One that never works is recorded on the message.
+   */
   private async keepMedia(fresh: readonly InboundMessageEvent[]): Promise<void> {
     for (const ev of fresh) {
       if (!ev.mediaId) continue;
-      try {
-        await media.fetchInboundMedia({ waMessageId: ev.waMessageId, mediaId: ev.mediaId, mimeType: ev.mimeType ?? null, filename: ev.filename ?? null });
-      } catch (err) {
-        const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
-        await local.recordMediaFailure({ waMessageId: ev.waMessageId, error: `media not downloaded after retries: ${cause?.message ?? (err as Error).message}` });
-      }
+      const fetch = (async () => {
+        try {
+          await media.fetchInboundMedia({ waMessageId: ev.waMessageId, mediaId: ev.mediaId!, mimeType: ev.mimeType ?? null, filename: ev.filename ?? null });
+        } catch (err) {
+          const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+          await local.recordMediaFailure({ waMessageId: ev.waMessageId, error: `media not downloaded after retries: ${cause?.message ?? (err as Error).message}` }).catch(() => undefined);
+        }
+      })();
+      this.mediaFetches.add(fetch);
+      void fetch.finally(() => this.mediaFetches.delete(fetch));
     }
   }
 
@@ -445,13 +455,14 @@ export class TurnRunner {
           workflowId: this.opts.workflowId,
           phoneNumberId: this.opts.phoneNumberId,
           to: { waId: s.waId, userId: s.userId },
-          text: args.text,
+          text: args.text ?? '',
+          ...(args.media ? { media: { sha256: args.media.sha256, mimeType: args.media.mimeType, filename: args.media.filename } } : {}),
           sentBy: args.by ?? 'agent',
         });
       } catch (err) {
         asFailure(err);
       }
-      this.state.humanReplied(nowIso(), args.text);
+      this.state.humanReplied(nowIso(), args.text || (args.media ? `[${args.media.mimeType}]` : ''));
       await this.markInboundRead();
       // Follow-ups are planned from this reply on (and the plan is written where ingress reads it).
       this.planFollowUps();

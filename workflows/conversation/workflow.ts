@@ -181,13 +181,13 @@ export async function conversation(input: ConversationInput & { test?: Conversat
     // Quiet and resolved: the run ends, but only if nothing arrived while its handlers finished.
     const since = state.quietSinceMs();
     if (since !== null && Date.now() >= since + quietMs && !state.hasPending()) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && runner.mediaFetches.size === 0);
       if (!state.hasPending() && !state.hasPlacements() && state.quietSinceMs() !== null) return state.snapshot();
       continue;
     }
     if (tooLong()) {
-      // Not under the lock: handlers queued behind it must be able to finish.
-      await condition(allHandlersFinished);
+      // Not under the lock: handlers queued behind it must be able to finish (and media downloads).
+      await condition(() => allHandlersFinished() && runner.mediaFetches.size === 0);
       await continueAsNew<typeof conversation>({ phoneNumberId: input.phoneNumberId, carried: state.carry(), ...(input.test ? { test: input.test } : {}) });
     }
   }
