@@ -87,7 +87,10 @@ mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `conversation-${name}.json`);
 // The CLI's JSON is the format historyFromJSON reads (the SDK's own docs use it).
 const cli = process.env.TEMPORAL_CLI_PATH ?? 'temporal';
-writeFileSync(file, execFileSync(cli, ['workflow', 'show', '--address', address, '-w', workflowId, '-o', 'json']));
+// Failure stack traces name files of this checkout: the repository root becomes <repo> (replay ignores them).
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const shown = execFileSync(cli, ['workflow', 'show', '--address', address, '-w', workflowId, '-o', 'json']).toString('utf8');
+writeFileSync(file, shown.split(repoRoot).join('<repo>'));
 console.log(`wrote ${file}`);
 await h.terminate('recorded');
 await runner.stop();
