@@ -1,6 +1,7 @@
 // Business-initiated conversations: an approved template to a contact through the Graph API (the
 // simulator), the conversation starts, and the buyer's answer joins it. Bad input is refused clearly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { post as postVia } from '../helpers/api.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
 
@@ -12,8 +13,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const post = (path: string, body: unknown, token?: string) =>
-  s.api(path, { method: 'POST', body: JSON.stringify(body), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+const post = (path: string, body: unknown, token?: string) => postVia(s, path, body, token);
 const contact = async (body: Record<string, unknown>) => {
   const r = await post('/api/v1/contacts', body);
   expect(r.status).toBe(201);

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConversation } from '../helpers/conversations.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
+import { agentWithToken as agentVia, inbound as inboundVia, post as postVia } from '../helpers/api.js';
+import { eventually } from '../helpers/webhooks.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -14,25 +15,10 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function inbound(from: string, text: string) {
-  const m = textMessageBody({ from, text });
-  expect((await postWebhook(s.baseUrl, m.body, s.appSecret)).status).toBe(200);
-  return eventually(async () => {
-    const r = await s.api(`/api/v1/messages/${m.id}`);
-    return r.status === 200 ? r.json : undefined;
-  });
-}
-const post = (path: string, body: unknown, token?: string) =>
-  s.api(path, { method: 'POST', body: JSON.stringify(body), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+const inbound = (from: string, text: string) => inboundVia(s, from, text);
+const post = (path: string, body: unknown, token?: string) => postVia(s, path, body, token);
 
-async function agentWithToken(name: string) {
-  const r = await s.api('/api/v1/agents', { method: 'POST', body: JSON.stringify({ name, team: 'sales', languages: ['ar', 'en'], capacity: 5 }) });
-  expect(r.status).toBe(201);
-  const id = (r.json.data ?? r.json).id as string;
-  const t = await s.api('/api/v1/tokens', { method: 'POST', body: JSON.stringify({ role: 'agent', agentId: id }) });
-  expect(t.status).toBe(201);
-  return { id, token: t.json.token as string };
-}
+const agentWithToken = (name: string) => agentVia(s, name);
 
 describe('human control', () => {
   it('pause { until }: refused in the past, resumes by itself at its time, recorded', async () => {

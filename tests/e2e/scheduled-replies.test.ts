@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduledReplies } from '../../db/schema.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
+import { agentWithToken, inbound as inboundVia, post as postVia } from '../helpers/api.js';
+import { eventually } from '../helpers/webhooks.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -15,16 +16,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function inbound(from: string, text: string) {
-  const m = textMessageBody({ from, text });
-  expect((await postWebhook(s.baseUrl, m.body, s.appSecret)).status).toBe(200);
-  return eventually(async () => {
-    const r = await s.api(`/api/v1/messages/${m.id}`);
-    return r.status === 200 ? r.json : undefined;
-  });
-}
-const post = (path: string, body: unknown, token?: string) =>
-  s.api(path, { method: 'POST', body: JSON.stringify(body), ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
+const inbound = (from: string, text: string) => inboundVia(s, from, text);
+const post = (path: string, body: unknown, token?: string) => postVia(s, path, body, token);
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 const row = async (id: string) => (await s.db.db.select().from(scheduledReplies).where(eq(scheduledReplies.id, id)))[0];
 
@@ -91,13 +84,8 @@ describe('scheduled replies', () => {
   });
 
   it("a colleague's conversation: 403 naming the owner", async () => {
-    const agent = async (name: string) => {
-      const a = await s.api('/api/v1/agents', { method: 'POST', body: JSON.stringify({ name, team: 'sales', languages: ['en'], capacity: 5 }) });
-      const t = await s.api('/api/v1/tokens', { method: 'POST', body: JSON.stringify({ role: 'agent', agentId: a.json.id }) });
-      return { id: a.json.id as string, token: t.json.token as string };
-    };
-    const owner = await agent('Sched Owner');
-    const other = await agent('Sched Other');
+    const owner = await agentWithToken(s, 'Sched Owner');
+    const other = await agentWithToken(s, 'Sched Other');
     const msg = await inbound('966544300004', 'How much for 50 mugs?');
     const id = msg.conversationId;
     await eventually(async () => ((await s.api(`/api/v1/conversations/${id}`)).json.team === 'sales' ? true : undefined));

@@ -3,7 +3,8 @@
 // resume ends a snooze early. (Waking at `until` and the stopped SLA clock: tests/time-skipping.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { eventually, postWebhook, textMessageBody } from '../helpers/webhooks.js';
+import { inbound as inboundVia, post as postVia } from '../helpers/api.js';
+import { eventually } from '../helpers/webhooks.js';
 
 let s: Stack;
 beforeAll(async () => {
@@ -13,15 +14,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function inbound(from: string, text: string) {
-  const m = textMessageBody({ from, text });
-  expect((await postWebhook(s.baseUrl, m.body, s.appSecret)).status).toBe(200);
-  return eventually(async () => {
-    const r = await s.api(`/api/v1/messages/${m.id}`);
-    return r.status === 200 ? r.json : undefined;
-  });
-}
-const post = (path: string, body: unknown) => s.api(path, { method: 'POST', body: JSON.stringify(body) });
+const inbound = (from: string, text: string) => inboundVia(s, from, text);
+const post = (path: string, body: unknown, token?: string) => postVia(s, path, body, token);
 
 describe('snooze', () => {
   it('snoozes until a time, refuses bad times, wakes on the buyer\'s next message', async () => {
