@@ -489,7 +489,7 @@ export class GraphClient {
   /** `GET /{media-id}`: where a buyer's media can be downloaded (the URL lives a few minutes) and what it is. */
   async getMedia(mediaId: string, opts: { signal?: AbortSignal } = {}): Promise<{ url: string; mimeType: string | null; sha256: string | null; size: number | null }> {
     if (typeof mediaId !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(mediaId)) throw invalidInput([`mediaId must be a media id, got ${JSON.stringify(mediaId)}`]);
-    const body = (await this.#get(`${this.baseUrl}/${this.apiVersion}/${encodeURIComponent(mediaId)}`, 'json', opts.signal)) as Record<string, unknown>;
+    const body = (await this.#request(`${this.baseUrl}/${this.apiVersion}/${encodeURIComponent(mediaId)}`, { method: 'GET' }, 'json', opts.signal, this.timeoutMs * 3)) as Record<string, unknown>;
     if (!isObj(body) || typeof body.url !== 'string') throw invalidInput(['the media answer has no url']);
     return {
       url: body.url,
@@ -509,27 +509,7 @@ export class GraphClient {
     form.set('type', mimeType);
     form.set('file', new Blob([bytes], { type: mimeType }), opts.filename ?? 'file');
     const url = `${this.baseUrl}/${this.apiVersion}/${encodeURIComponent(phoneNumberId)}/media`;
-    const timeout = AbortSignal.timeout(this.timeoutMs * 3);
-    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-    const headers: Record<string, string> = {};
-    if (this.#accessToken) headers.authorization = `Bearer ${this.#accessToken}`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.#fetch(url, { method: 'POST', headers, body: form, signal });
-      text = await res.text();
-    } catch (err) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? err;
-      const timedOut = timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
-      throw networkError(err, timedOut ? 'timeout' : 'network', url);
-    }
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // keep the text
-    }
-    if (!res.ok) throw toGraphError(res.status, body, { headers: res.headers });
+    const body = await this.#request(url, { method: 'POST', body: form }, 'json', opts.signal, this.timeoutMs * 3);
     if (!isObj(body) || typeof body.id !== 'string') throw invalidInput(['the upload answer has no media id']);
     return { id: body.id };
   }
@@ -550,38 +530,40 @@ export class GraphClient {
 
   /** Downloads media from its URL (with the access token, as Meta's media host wants). At most `maxBytes`. */
   async downloadMedia(url: string, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Buffer> {
-    const bytes = (await this.#get(url, 'bytes', opts.signal)) as Buffer;
+    const bytes = (await this.#request(url, { method: 'GET' }, 'bytes', opts.signal, this.timeoutMs * 3)) as Buffer;
     if (bytes.length > (opts.maxBytes ?? 100 * 1024 * 1024)) throw invalidInput([`the media is larger than ${opts.maxBytes ?? 100 * 1024 * 1024} bytes`]);
     return bytes;
   }
 
-  async #get(url: string, as: 'json' | 'bytes', callerSignal?: AbortSignal): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.timeoutMs * 3);
+  /**
+   * One Graph request: the access token, a timeout (and the caller's signal), a network failure as
+   * a GraphError that says whether the request may have left, a non-2xx answer as WhatsApp's error.
+   */
+  async #request(url: string, init: { method: 'GET' | 'POST'; body?: string | FormData; json?: boolean }, as: 'json' | 'bytes', callerSignal?: AbortSignal, timeoutMs = this.timeoutMs): Promise<unknown> {
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = init.json ? { 'content-type': 'application/json', accept: 'application/json' } : {};
     if (this.#accessToken) headers.authorization = `Bearer ${this.#accessToken}`;
     let res: Response;
     let buf: Buffer;
     try {
-      res = await this.#fetch(url, { method: 'GET', headers, signal });
+      res = await this.#fetch(url, { method: init.method, headers, ...(init.body !== undefined ? { body: init.body } : {}), signal });
       buf = Buffer.from(await res.arrayBuffer());
     } catch (err) {
       if (callerSignal?.aborted) throw callerSignal.reason ?? err;
       const timedOut = timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
       throw networkError(err, timedOut ? 'timeout' : 'network', url);
     }
-    if (!res.ok || as === 'json') {
-      const text = buf.toString('utf8');
-      let body: unknown = text;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        // keep the text
-      }
-      if (!res.ok) throw toGraphError(res.status, body, { headers: res.headers });
-      return body;
+    if (res.ok && as === 'bytes') return buf;
+    const text = buf.toString('utf8');
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the text for the error message
     }
-    return buf;
+    if (!res.ok) throw toGraphError(res.status, body, { headers: res.headers });
+    return body;
   }
 
   /** Sends an already-built `/messages` payload (any type), checked like the others. */
@@ -624,30 +606,9 @@ export class GraphClient {
     return out;
   }
 
-  async #post(phoneNumberId: string, payload: Json, callerSignal?: AbortSignal): Promise<unknown> {
+  #post(phoneNumberId: string, payload: Json, callerSignal?: AbortSignal): Promise<unknown> {
     const url = `${this.baseUrl}/${this.apiVersion}/${encodeURIComponent(phoneNumberId)}/messages`;
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (this.#accessToken) headers.authorization = `Bearer ${this.#accessToken}`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.#fetch(url, { method: 'POST', headers, body: JSON.stringify(payload), signal });
-      text = await res.text();
-    } catch (err) {
-      if (callerSignal?.aborted) throw callerSignal.reason ?? err;
-      const timedOut = timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
-      throw networkError(err, timedOut ? 'timeout' : 'network', url);
-    }
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // keep the text for the error message
-    }
-    if (!res.ok) throw toGraphError(res.status, body, { headers: res.headers });
-    return body;
+    return this.#request(url, { method: 'POST', body: JSON.stringify(payload), json: true }, 'json', callerSignal);
   }
 }
 

@@ -590,7 +590,7 @@ export class ConversationState {
     if (owner && typeof a?.agentId === 'string' && a.agentId !== owner) {
       throw new StateError(`${owner} owns this conversation: only they or an admin may schedule a reply (owner: ${owner})`, 'forbidden');
     }
-    const windowEnd = this.snap.lastInboundAt ? Date.parse(this.snap.lastInboundAt) + 24 * 3600_000 : -Infinity;
+    const windowEnd = this.windowEndMs();
     if (Date.parse(a.at as string) >= windowEnd) {
       throw new StateError(
         `at: the 24-hour window ${this.snap.lastInboundAt ? `closes at ${new Date(windowEnd).toISOString()}` : 'is not open (the buyer has not written)'}; a free-form reply cannot go out then`,
@@ -620,6 +620,20 @@ export class ConversationState {
     this.validateActor(a as ActorArgs);
     checkText('id', a?.id, 64, true);
     if (!(this.snap.scheduled ?? []).some((x) => x.id === a!.id)) throw new StateError(`no pending scheduled reply ${String(a!.id)}`, 'not_found');
+  }
+
+  /** When WhatsApp's 24-hour window for free-form messages closes (-Infinity: the buyer never wrote). */
+  windowEndMs(): number {
+    return this.snap.lastInboundAt ? Date.parse(this.snap.lastInboundAt) + 24 * 3600_000 : -Infinity;
+  }
+
+  /** Whether a due scheduled reply still makes sense now: null to send, else how it settles and why. */
+  scheduledReplyObstacle(r: ScheduledReply, nowMs: number): { status: 'dropped' | 'failed'; reason: string } | null {
+    const s = this.snap;
+    if (s.status === 'resolved') return { status: 'dropped', reason: 'the conversation was resolved when it fell due' };
+    if (s.takenOverBy && r.agentId && r.agentId !== s.takenOverBy) return { status: 'dropped', reason: `${s.takenOverBy} owns the conversation now` };
+    if (nowMs >= this.windowEndMs()) return { status: 'failed', reason: 'the 24-hour window had closed when it fell due' };
+    return null;
   }
 
   hasScheduled(id: string): boolean {

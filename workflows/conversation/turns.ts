@@ -586,13 +586,9 @@ export class TurnRunner {
           waMessageId: waMessageId ?? null,
           record: { key: `scheduled:${r.id}:${status}`, conversationId: s.conversationId!, kind: 'scheduled_reply', at: now, payload: { id: r.id, status, for: r.at, by: r.by, ...(reason ? { reason } : {}), ...(waMessageId ? { waMessageId } : {}) } },
         });
-      const windowEnd = s.lastInboundAt ? Date.parse(s.lastInboundAt) + 24 * 3600_000 : -Infinity;
-      let why: string | null = null;
-      if (s.status === 'resolved') why = 'the conversation was resolved when it fell due';
-      else if (s.takenOverBy && r.agentId && r.agentId !== s.takenOverBy) why = `${s.takenOverBy} owns the conversation now`;
-      else if (Date.now() >= windowEnd) why = 'the 24-hour window had closed when it fell due';
-      if (why) {
-        await settle(why.startsWith('the 24') ? 'failed' : 'dropped', why);
+      const obstacle = this.state.scheduledReplyObstacle(r, Date.now());
+      if (obstacle) {
+        await settle(obstacle.status, obstacle.reason);
         continue;
       }
       try {
