@@ -293,7 +293,10 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
         ...input.record,
         payload: { ...input.record.payload, after: { ...input.record.payload.after, assignee: result.assignee, team: result.team } },
       });
-      await writeReadModel(conversationId, input.readModel);
+      // A person placed on a resolved conversation reopened it (db/routing did): a status written
+      // from before the action must not make it resolved again (it would fall out of their load).
+      const reopened = (input.action === 'take_over' || input.action === 'reassign') && result.assignee && input.readModel?.status === 'resolved';
+      await writeReadModel(conversationId, reopened ? { ...input.readModel, status: 'open' } : input.readModel);
       return result;
     },
   };

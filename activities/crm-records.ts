@@ -35,7 +35,12 @@ export interface StoredConversation {
   paused: boolean;
   assignee: string | null;
   team: string | null;
+  takenOverBy: string | null;
+  pausedUntil: string | null;
+  snooze: SnoozeRecord | null;
 }
+
+type SnoozeRecord = NonNullable<(typeof conversations.$inferSelect)['snooze']>;
 
 /** Raw JSON the webhook stored for these keys (signals carry none). */
 async function rawFor(db: Db, keys: string[]): Promise<Map<string, unknown>> {
@@ -51,6 +56,10 @@ export interface ConversationFields {
   paused?: boolean;
   /** ISO; null: no follow-up planned. */
   nextFollowUpAt?: string | null;
+  pausedUntil?: string | null;
+  takenOverBy?: string | null;
+  snooze?: SnoozeRecord | null;
+  awaitingReplySince?: string | null;
 }
 
 export interface RecordEventInput {
@@ -106,6 +115,9 @@ export function createCrmRecordActivities(db: Db) {
           paused: conversations.paused,
           assignee: conversations.assignee,
           team: conversations.team,
+          takenOverBy: conversations.takenOverBy,
+          pausedUntil: conversations.pausedUntil,
+          snooze: conversations.snooze,
         });
       const conversationId = conv!.id;
       const stored = await tx
@@ -177,8 +189,14 @@ export function createCrmRecordActivities(db: Db) {
           })
           .onConflictDoNothing();
       }
-      const { status, urgency, paused, assignee, team } = conv!;
-      return { contactId: conv!.contactId, conversationId, stored: stored.length, newIds: stored.map((x) => x.id), conversation: { status, urgency, paused, assignee, team } };
+      const { status, urgency, paused, assignee, team, takenOverBy, pausedUntil, snooze } = conv!;
+      return {
+        contactId: conv!.contactId,
+        conversationId,
+        stored: stored.length,
+        newIds: stored.map((x) => x.id),
+        conversation: { status, urgency, paused, assignee, team, takenOverBy, pausedUntil: pausedUntil?.toISOString() ?? null, snooze },
+      };
     });
   }
 
@@ -229,7 +247,8 @@ export function createCrmRecordActivities(db: Db) {
 
     /** Keep the conversation's read model in step with the workflow's state. */
     async recordConversationState(input: { conversationId: string; fields: ConversationFields }): Promise<void> {
-      const { status, urgency, paused, nextFollowUpAt } = input.fields;
+      const { status, urgency, paused, nextFollowUpAt, pausedUntil, takenOverBy, snooze, awaitingReplySince } = input.fields;
+      const date = (v: string | null) => (v ? new Date(v) : null);
       await db
         .update(conversations)
         .set({
@@ -238,7 +257,11 @@ export function createCrmRecordActivities(db: Db) {
           ...(status !== undefined && status !== 'resolved' ? { outcome: null } : {}),
           ...(urgency !== undefined ? { urgency } : {}),
           ...(paused !== undefined ? { paused } : {}),
-          ...(nextFollowUpAt !== undefined ? { nextFollowUpAt: nextFollowUpAt ? new Date(nextFollowUpAt) : null } : {}),
+          ...(nextFollowUpAt !== undefined ? { nextFollowUpAt: date(nextFollowUpAt) } : {}),
+          ...(pausedUntil !== undefined ? { pausedUntil: date(pausedUntil) } : {}),
+          ...(takenOverBy !== undefined ? { takenOverBy } : {}),
+          ...(snooze !== undefined ? { snooze } : {}),
+          ...(awaitingReplySince !== undefined ? { awaitingReplySince: date(awaitingReplySince) } : {}),
           updatedAt: new Date(),
         })
         .where(eq(conversations.id, input.conversationId));

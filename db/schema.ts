@@ -129,10 +129,18 @@ export const conversations = pgTable(
     assignedRunId: text('assigned_run_id'),
     urgency: text('urgency').notNull().default('normal'),
     paused: boolean('paused').notNull().default(false),
+    /** A timed pause resumes by itself then; null: until someone resumes it. */
+    pausedUntil: ts('paused_until'),
+    /** The agent who took it over: only they (or an admin) send in it; kept so a new run knows. */
+    takenOverBy: text('taken_over_by'),
+    /** The snooze in force (until, since, the status it hides, the SLA time it had left). */
+    snooze: jsonb('snooze').$type<{ until: string | null; since: string; statusBefore: 'open' | 'waiting' | 'snoozed' | 'resolved'; slaLeftMs: number | null }>(),
     /** How it was closed: resolved | won | lost | spam; null while open. */
     outcome: text('outcome'),
     lastInboundAt: ts('last_inbound_at'),
     lastOutboundAt: ts('last_outbound_at'),
+    /** Since when the buyer waits for a person's reply; null: nobody owes them one. */
+    awaitingReplySince: ts('awaiting_reply_since'),
     /** When the next follow-up (or reminder) is due; null: none planned. A read then wakes the run. */
     nextFollowUpAt: ts('next_follow_up_at'),
     /** Delivery outcome of our latest outbound message: sent | delivered | read | failed. */

@@ -4,7 +4,7 @@
 // Defaults filled by `validateRules` for optional parts:
 //   - `businessHours.holidays`: []            - a weekday missing from `week`: closed that day
 //   - `burstQuietGapSec`: 2 (CONTRACT default) - `defaultTeam`: left unset, meaning the first team
-//   - `automation`: DEFAULT_RULES.automation;  `automation.acknowledge`: true;
+//   - `automation`: DEFAULT_RULES.automation;  `automation.acknowledge`: true; `automation.markReadOnOpen`: false;
 //     `automation.texts`: the default texts (when given, both `ack` and `afterHours` need 'en' and 'ar')
 // Unknown top-level keys (e.g. `version` echoed back from GET /rules) are dropped, not rejected.
 // Ranges of a day are returned sorted by start.
@@ -40,6 +40,8 @@ export interface RulesDocument {
   burstQuietGapSec: number;
   automation: {
     acknowledge: boolean;
+    /** Mark the buyer's messages read on WhatsApp when an agent opens the conversation (default false: only when one replies). */
+    markReadOnOpen: boolean;
     /** Keys: language tags, at least 'en' and 'ar'. Placeholder {eta}. `followUp`: the free-form nudge. */
     texts: { ack: Record<string, string>; afterHours: Record<string, string>; followUp?: Record<string, string> };
   };
@@ -108,6 +110,7 @@ export const DEFAULT_RULES: RulesDocument = {
   followUp: DEFAULT_FOLLOW_UP,
   automation: {
     acknowledge: true,
+    markReadOnOpen: false,
     texts: {
       ack: {
         en: 'Thanks for your message! A member of our team will reply {eta}.',
@@ -298,6 +301,8 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
     else {
       if (a.acknowledge !== undefined && typeof a.acknowledge !== 'boolean') bad('automation.acknowledge', 'must be true or false');
       else if (typeof a.acknowledge === 'boolean') automation.acknowledge = a.acknowledge;
+      if (a.markReadOnOpen !== undefined && typeof a.markReadOnOpen !== 'boolean') bad('automation.markReadOnOpen', 'must be true or false');
+      else if (typeof a.markReadOnOpen === 'boolean') automation.markReadOnOpen = a.markReadOnOpen;
       if (a.texts !== undefined) {
         if (!isObj(a.texts)) bad('automation.texts', 'must be an object { ack, afterHours }');
         else
@@ -351,6 +356,7 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
 function copyAutomation(a: RulesDocument['automation']): RulesDocument['automation'] {
   return {
     acknowledge: a.acknowledge,
+    markReadOnOpen: a.markReadOnOpen,
     texts: { ack: { ...a.texts.ack }, afterHours: { ...a.texts.afterHours }, ...(a.texts.followUp ? { followUp: { ...a.texts.followUp } } : {}) },
   };
 }

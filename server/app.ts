@@ -20,6 +20,8 @@ import { tokenRoutes } from './routes/tokens.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { mediaRoutes } from './routes/media.js';
 import type { MediaStore } from '../db/media.js';
+import type { GraphClient } from '../whatsapp/graph-client.js';
+import { templateRoutes } from './routes/templates.js';
 
 export interface AppDeps {
   db: Db;
@@ -29,6 +31,10 @@ export interface AppDeps {
   media?: MediaStore;
   /** The business number a business-initiated conversation uses when the request names none. */
   phoneNumberId?: string;
+  /** The Graph API, for what the API asks WhatsApp itself (templates, read receipts on open). */
+  graph?: GraphClient;
+  /** The WhatsApp Business Account whose templates agents choose from. */
+  wabaId?: string;
   appSecrets: readonly string[];
   verifyToken: string;
   apiTokens: readonly string[];
@@ -105,7 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(
     async (api) => {
-      await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal });
+      await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal, ...(deps.graph ? { graph: deps.graph } : {}) });
+      await api.register(templateRoutes, { ...(deps.graph ? { graph: deps.graph } : {}), ...(deps.wabaId ? { wabaId: deps.wabaId } : {}) });
       await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, ...(deps.phoneNumberId ? { phoneNumberId: deps.phoneNumberId } : {}) });
       await api.register(messageRoutes, { db: deps.db });
       await api.register(mediaRoutes, { db: deps.db, ...(deps.media ? { media: deps.media } : {}) });

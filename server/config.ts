@@ -40,6 +40,7 @@ const envSchema = z.object({
   WHATSAPP_SIMULATOR_PORT: port.optional(),
   WHATSAPP_SIMULATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{1,32}$/, 'must be the digits of a Cloud API phone number id').optional(),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: z.string().regex(/^\d{1,32}$/, 'must be the digits of a WhatsApp Business Account id').optional(),
   API_TOKENS: list.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -69,6 +70,8 @@ export interface Config {
     simulatorToken: string;
     /** The business number used when a business-initiated conversation names none. */
     phoneNumberId: string;
+    /** The WhatsApp Business Account whose message templates agents choose from. */
+    wabaId: string;
   };
   apiTokens: string[];
   logLevel: string;
@@ -92,6 +95,8 @@ interface SavedSecrets {
 
 /** The simulator's own number (CONTRACT.md). */
 export const SIMULATOR_PHONE_NUMBER_ID = '106540352242922';
+/** The simulator's Business Account (its message templates). */
+export const SIMULATOR_WABA_ID = '102290129340398';
 
 function newSecrets(): SavedSecrets {
   return {
@@ -197,6 +202,7 @@ export function loadConfig(
       simulatorPort: e.WHATSAPP_SIMULATOR_PORT ?? e.PORT + 1,
       simulatorToken: simulatorToken ?? '',
       phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID ?? SIMULATOR_PHONE_NUMBER_ID,
+      wabaId: e.WHATSAPP_BUSINESS_ACCOUNT_ID ?? SIMULATOR_WABA_ID,
     },
     apiTokens: apiTokens ?? [],
     logLevel: e.LOG_LEVEL,

@@ -9,7 +9,7 @@ import type { Db } from '../db/client.js';
 import type { ConversationRow } from '../db/read/conversations.js';
 import { pendingScheduledReplies } from '../db/crm/scheduled-replies.js';
 import { currentRules } from '../db/routing/rules.js';
-import { messages } from '../db/schema.js';
+import { contacts, messages } from '../db/schema.js';
 import type { ConversationStatus, Urgency } from '../domain/vocabulary.js';
 import { searchAttributes as SA, WORKFLOW_TYPE, type CarriedState, type ConversationInput } from '../workflows/conversation/contract.js';
 
@@ -41,7 +41,10 @@ export async function storedStartInput(db: Db, row: ConversationRow): Promise<Co
       team: row.team,
       urgency: row.urgency as Urgency,
       paused: row.paused,
-      takenOverBy: null,
+      takenOverBy: row.takenOverBy,
+      pausedUntil: row.paused ? iso(row.pausedUntil) : null,
+      snooze: row.status === 'snoozed' ? ((row.snooze as CarriedState['snapshot']['snooze']) ?? null) : null,
+      awaitingReplySince: iso(row.awaitingReplySince),
       lastInboundAt: iso(row.lastInboundAt),
       lastOutboundAt: iso(row.lastOutboundAt),
       messagesSeen: 0,
@@ -57,6 +60,13 @@ export async function storedStartInput(db: Db, row: ConversationRow): Promise<Co
   return { phoneNumberId: row.phoneNumberId, carried };
 }
 
+/** A run's static summary in Temporal UI: the buyer's name and number, like an inbox line. */
+export function conversationSummary(name: string | null, sender: string): string {
+  const who = /^\d+$/.test(sender) ? `+${sender}` : sender;
+  const clean = name?.replace(/\s+/g, ' ').trim().slice(0, 80);
+  return clean ? `${clean} · ${who}` : `WhatsApp ${who}`;
+}
+
 /** Runs the update on the conversation's run, starting it again from the stored state if it has ended. */
 export async function actOnConversation<Ret, Args extends [unknown, ...unknown[]]>(
   deps: { db: Db; temporal: Client; taskQueue: string },
@@ -69,10 +79,15 @@ export async function actOnConversation<Ret, Args extends [unknown, ...unknown[]
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
+  const [input, [contact]] = await Promise.all([
+    storedStartInput(deps.db, row),
+    deps.db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, row.contactId)).limit(1),
+  ]);
   const start = new WithStartWorkflowOperation(WORKFLOW_TYPE, {
     workflowId: row.workflowId,
     taskQueue: deps.taskQueue,
-    args: [await storedStartInput(deps.db, row)],
+    args: [input],
+    staticSummary: conversationSummary(contact?.name ?? null, row.sender),
     // Started meanwhile (the buyer wrote): the update goes to that run, the stored input is unused.
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [

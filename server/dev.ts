@@ -119,6 +119,7 @@ async function main() {
         appSecret: config.whatsapp.appSecrets[0]!,
         controlToken: config.whatsapp.simulatorToken,
         phoneNumberId: config.whatsapp.phoneNumberId,
+        wabaId: config.whatsapp.wabaId,
         webhookUrl: `http://${reachableHost(config.host)}:${config.port}/webhooks/whatsapp`,
         log: () => {},
       });
@@ -126,13 +127,14 @@ async function main() {
       cleanup.push(() => sim.close());
     }
 
+    const graph = graphClientFor(config, simulatorUrl);
     const temporal = temporalClient(address, config.temporal.namespace);
     cleanup.push(() => temporal.connection.close().catch(() => {}));
     runner = new WorkerRunner({
       address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities({ db: db.db, graph: graphClientFor(config, simulatorUrl), temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')) }),
+      activities: createActivities({ db: db.db, graph, temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')) }),
       log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
       identity: `threadline-dev@${hostname()}:${process.pid}`,
     });
@@ -145,6 +147,8 @@ async function main() {
       temporal,
       taskQueue: config.temporal.taskQueue,
       phoneNumberId: config.whatsapp.phoneNumberId,
+      wabaId: config.whatsapp.wabaId,
+      ...(graph ? { graph } : {}),
       media: new FileMediaStore(path.join(config.dataDir, 'media')),
       appSecrets: config.whatsapp.appSecrets,
       verifyToken: config.whatsapp.verifyToken,

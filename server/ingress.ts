@@ -18,6 +18,7 @@ import {
 } from '../whatsapp/events.js';
 import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
 import { phoneVariants } from '../domain/phone.js';
+import { conversationSummary } from './conversation-start.js';
 
 export class TemporalUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -144,7 +145,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
 
   const known = await knownConversations(deps.db, events);
   // Messages, grouped per conversation in body order; one signal per conversation.
-  const byConversation = new Map<string, { phoneNumberId: string; events: InboundEvent[]; waId?: string }>();
+  const byConversation = new Map<string, { phoneNumberId: string; events: InboundEvent[]; waId: string | undefined; summary: string }>();
   const orphanMessages: InboundMessageEvent[] = [];
   const statuses: StatusEvent[] = [];
   for (const ev of events) {
@@ -162,7 +163,12 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
     if (ev.newUserId) known.remember(ev.phoneNumberId, { userId: ev.newUserId }, id);
     // Both ids in one message: a later message with either one finds this conversation.
     known.remember(ev.phoneNumberId, ev.sender, id);
-    const group = byConversation.get(id) ?? { phoneNumberId: ev.phoneNumberId, events: [], waId: ev.sender.waId };
+    const group = byConversation.get(id) ?? {
+      phoneNumberId: ev.phoneNumberId,
+      events: [],
+      waId: ev.sender.waId,
+      summary: conversationSummary(ev.sender.profileName ?? ev.sender.username ?? null, ev.sender.waId ?? ev.sender.userId ?? ''),
+    };
     group.events.push(ev);
     byConversation.set(id, group);
     result.messages++;
@@ -238,6 +244,8 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
                 args: [{ phoneNumberId: group.phoneNumberId }],
                 signal: inboundSignal,
                 signalArgs: [chunk],
+                // Temporal UI's workflow list then reads like an inbox (set once, when the run starts).
+                ...('summary' in group && typeof group.summary === 'string' ? { staticSummary: group.summary } : {}),
                 typedSearchAttributes: [
                   { key: SA.ConversationStatus, value: 'open' },
                   { key: SA.Urgency, value: 'normal' },

@@ -403,6 +403,16 @@ function checkInteractive(out: string[], it: Json): void {
   }
 }
 
+/** A message template as the Business Account lists it. */
+export interface MessageTemplate {
+  id: string | null;
+  name: string;
+  language: string;
+  status: string;
+  category: string | null;
+  components: unknown[];
+}
+
 export class GraphClient {
   readonly baseUrl: string;
   readonly apiVersion: string;
@@ -484,6 +494,42 @@ export class GraphClient {
     if (problems.length) throw invalidInput(problems);
     const raw = await this.#post(phoneNumberId, payload, opts.signal);
     return { success: isObj(raw) && raw.success === true, raw };
+  }
+
+  /**
+   * `GET /{waba-id}/message_templates`: the account's templates (approved ones by default), every
+   * page followed up to `maxPages` (an account holds at most a few hundred).
+   */
+  async listTemplates(
+    wabaId: string,
+    opts: { status?: string; maxPages?: number; signal?: AbortSignal } = {},
+  ): Promise<MessageTemplate[]> {
+    if (typeof wabaId !== 'string' || !/^\d{1,32}$/.test(wabaId)) throw invalidInput([`wabaId must be the digits of a WhatsApp Business Account id, got ${JSON.stringify(wabaId)}`]);
+    const first = new URL(`${this.baseUrl}/${this.apiVersion}/${wabaId}/message_templates`);
+    first.searchParams.set('fields', 'name,language,status,category,components');
+    first.searchParams.set('limit', '100');
+    if (opts.status !== undefined) first.searchParams.set('status', opts.status);
+    const out: MessageTemplate[] = [];
+    let next: string | undefined = first.toString();
+    for (let page = 0; next && page < (opts.maxPages ?? 10); page++) {
+      const body = (await this.#request(next, { method: 'GET' }, 'json', opts.signal, this.timeoutMs * 3)) as Record<string, unknown>;
+      if (!isObj(body) || !Array.isArray(body.data)) throw invalidInput(['the templates answer has no data']);
+      for (const t of body.data) {
+        if (!isObj(t) || typeof t.name !== 'string' || typeof t.language !== 'string') continue;
+        out.push({
+          id: typeof t.id === 'string' ? t.id : null,
+          name: t.name,
+          language: t.language,
+          status: typeof t.status === 'string' ? t.status : 'UNKNOWN',
+          category: typeof t.category === 'string' ? t.category : null,
+          components: Array.isArray(t.components) ? t.components : [],
+        });
+      }
+      const paging = isObj(body.paging) ? body.paging : undefined;
+      // Only the API's own host is followed (the token goes with the request).
+      next = typeof paging?.next === 'string' && new URL(paging.next).origin === new URL(this.baseUrl).origin ? paging.next : undefined;
+    }
+    return out;
   }
 
   /** `GET /{media-id}`: where a buyer's media can be downloaded (the URL lives a few minutes) and what it is. */

@@ -1,7 +1,7 @@
 // Read models for the agent API: conversations, their timelines, messages.
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { conversations, interactionEvents, messages } from '../schema.js';
+import { conversations, deals, interactionEvents, messages } from '../schema.js';
 import { encodeCursor, isUuid, type Cursor } from '../../domain/ids.js';
 import type { Page } from '../crm/paging.js';
 
@@ -15,6 +15,13 @@ export interface ConversationFilter {
   contactId?: string;
   waId?: string;
   paused?: boolean;
+  snoozed?: boolean;
+  takenOver?: boolean;
+  /** ISO: the buyer has waited for a reply since before this. */
+  waitingSinceBefore?: string;
+  /** ISO: a follow-up is planned before this. */
+  nextFollowUpBefore?: string;
+  dealStage?: string;
   /** An agent's view: conversations of its team or assigned to it. */
   scope?: { team: string | null; agentId: string };
 }
@@ -33,6 +40,13 @@ export async function listConversations(
   if (filter.contactId) where.push(eq(conversations.contactId, filter.contactId));
   if (filter.waId) where.push(eq(conversations.sender, filter.waId));
   if (filter.paused !== undefined) where.push(eq(conversations.paused, filter.paused));
+  if (filter.snoozed !== undefined) where.push(filter.snoozed ? eq(conversations.status, 'snoozed') : ne(conversations.status, 'snoozed'));
+  if (filter.takenOver !== undefined) where.push(filter.takenOver ? isNotNull(conversations.takenOverBy) : isNull(conversations.takenOverBy));
+  if (filter.waitingSinceBefore) where.push(lte(conversations.awaitingReplySince, new Date(filter.waitingSinceBefore)));
+  if (filter.nextFollowUpBefore) where.push(lte(conversations.nextFollowUpAt, new Date(filter.nextFollowUpBefore)));
+  if (filter.dealStage) {
+    where.push(inArray(conversations.dealId, db.select({ id: deals.id }).from(deals).where(eq(deals.stage, filter.dealStage))));
+  }
   if (filter.scope) {
     const { team, agentId } = filter.scope;
     where.push(team ? or(eq(conversations.team, team), eq(conversations.assignee, agentId))! : eq(conversations.assignee, agentId));

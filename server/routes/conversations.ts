@@ -8,6 +8,9 @@ import { decodeCursor, isUuid } from '../../domain/ids.js';
 import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversation/contract.js';
 import { assertConversationAccess, conversationScope, principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
+import { currentRules } from '../../db/routing/rules.js';
+import type { GraphClient } from '../../whatsapp/graph-client.js';
+import { markOpenedConversationRead } from '../read-receipts.js';
 import { ConversationDetail, ConversationItem, ConversationStatus, ErrorBody, IdParams, Paging, Urgency } from './schemas.js';
 
 export interface ConversationRoutesOptions {
@@ -15,6 +18,8 @@ export interface ConversationRoutesOptions {
   temporal: Client;
   /** How long to wait for the workflow's snapshot before answering from the store alone. */
   liveTimeoutMs?: number;
+  /** For read receipts when an agent opens a conversation (rules `automation.markReadOnOpen`). */
+  graph?: GraphClient;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -35,6 +40,11 @@ export function conversationItem(row: ConversationRow, live?: ConversationSnapsh
     outcome: live ? (live.outcome ?? null) : (row.outcome ?? null),
     lastInboundAt: live?.lastInboundAt ?? iso(row.lastInboundAt),
     lastOutboundAt: live?.lastOutboundAt ?? iso(row.lastOutboundAt),
+    takenOverBy: live ? live.takenOverBy : row.takenOverBy,
+    pausedUntil: live ? (live.paused ? (live.pausedUntil ?? null) : null) : row.paused ? iso(row.pausedUntil) : null,
+    snoozedUntil: live ? (live.snooze?.until ?? null) : row.status === 'snoozed' ? (row.snooze?.until ?? null) : null,
+    waitingSince: live ? (live.awaitingReplySince ?? null) : iso(row.awaitingReplySince),
+    nextFollowUpAt: live ? (live.nextFollowUp?.at ?? null) : iso(row.nextFollowUpAt),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -67,6 +77,11 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
           contactId: Type.Optional(Type.String({ maxLength: 64 })),
           waId: Type.Optional(Type.String({ maxLength: 128 })),
           paused: Type.Optional(Type.Boolean()),
+          snoozed: Type.Optional(Type.Boolean({ description: 'true: snoozed only; false: not snoozed' })),
+          takenOver: Type.Optional(Type.Boolean({ description: 'true: owned by a person after a take-over' })),
+          waitingSinceBefore: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'the buyer has waited for a reply since before this time (e.g. an hour ago)' })),
+          nextFollowUpBefore: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'a follow-up or reminder is planned before this time' })),
+          dealStage: Type.Optional(Type.String({ maxLength: 100, description: "the linked deal's stage" })),
           ...Paging,
         }),
         response: {
@@ -108,6 +123,13 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesOpt
         principal.role === 'admin' ? conversationTimeline(opts.db, row.id, req.query.limit ?? 500) : undefined,
       ]);
       assertConversationAccess(principal, row.id, row, live);
+      // A person opened it: blue ticks for the buyer when the rules say so (never waited for).
+      if (principal.role === 'agent' && opts.graph) {
+        const graph = opts.graph;
+        void currentRules(opts.db)
+          .then((r) => (r.rules.automation.markReadOnOpen ? markOpenedConversationRead(opts.db, graph, row) : null))
+          .catch((err: unknown) => req.log.warn({ err, conversationId: row.id }, 'read receipt on open failed'));
+      }
       const scheduled = (live ? (live.scheduled ?? []) : await pendingScheduledReplies(opts.db, row.id)).map(({ id, text, at, by }) => ({ id, text, at, by }));
       const nextFollowUp = live ? (live.nextFollowUp ?? null) : row.nextFollowUpAt ? { at: row.nextFollowUpAt.toISOString() } : null;
       return {

@@ -22,6 +22,11 @@ export const ConversationItem = Type.Object({
   outcome: Nullable(Type.String({ description: 'how it was closed: resolved | won | lost | spam; null while open' })),
   lastInboundAt: Nullable(Type.String()),
   lastOutboundAt: Nullable(Type.String()),
+  takenOverBy: Nullable(Type.String({ description: 'the agent who took it over: only they (or an admin) may send in it' })),
+  pausedUntil: Nullable(Type.String({ description: 'a timed pause resumes by itself then' })),
+  snoozedUntil: Nullable(Type.String({ description: 'while snoozed: when it wakes (null: when the buyer writes)' })),
+  waitingSince: Nullable(Type.String({ description: "since when the buyer waits for a person's reply; null: nobody owes one" })),
+  nextFollowUpAt: Nullable(Type.String()),
   createdAt: Type.String(),
 });
 

@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities/index.js';
 import { buildApp } from '../../server/app.js';
+import { SIMULATOR_WABA_ID } from '../../server/config.js';
 import { temporalCheck } from '../../server/runtime.js';
 import { WorkerRunner } from '../../server/worker-runner.js';
 import { GraphClient } from '../../whatsapp/graph-client.js';
@@ -54,11 +55,12 @@ export async function startStack(
   const simulator = await startSimulator({ port: 0, appSecret, webhookUrl: null, statusDelaysMs: opts.statusDelaysMs });
   // Lazy, as in production: the app must come up and answer even while Temporal is away.
   const client = new Client({ connection: Connection.lazy({ address, connectTimeout: 2000 }), namespace: 'default' });
+  const graph = new GraphClient({ baseUrl: simulator.url, accessToken: 'test', ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}) });
   const runner = new WorkerRunner({
     address,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ db: db.db, graph: new GraphClient({ baseUrl: simulator.url, accessToken: 'test', ...(opts.graphTimeoutMs ? { timeoutMs: opts.graphTimeoutMs } : {}) }), temporal: client, media: mediaStore }),
+    activities: createActivities({ db: db.db, graph, temporal: client, media: mediaStore }),
     log: silentLog,
   });
   if (opts.worker !== false) runner.start();
@@ -68,6 +70,8 @@ export async function startStack(
     temporal: client,
     taskQueue,
     phoneNumberId: TEST_PHONE_NUMBER_ID,
+    graph,
+    wabaId: SIMULATOR_WABA_ID,
     media: mediaStore,
     appSecrets: [appSecret],
     verifyToken: 'verify-me',

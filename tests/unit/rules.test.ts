@@ -72,7 +72,19 @@ describe('validateRules: valid documents', () => {
     d.automation = { acknowledge: false, texts: { ack: { en: 'A {eta}', ar: 'ب {eta}', fr: 'C {eta}' }, afterHours: { en: 'x', ar: 'y' } } };
     const r = validateRules(d);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.rules.automation).toEqual(d.automation);
+    if (r.ok) expect(r.rules.automation).toEqual({ ...d.automation, markReadOnOpen: false });
+  });
+  it('markReadOnOpen: false by default, true when set, anything else refused by name', () => {
+    const d = clone();
+    d.automation = { acknowledge: true, markReadOnOpen: true };
+    const r = validateRules(d);
+    expect(r.ok && r.rules.automation.markReadOnOpen).toBe(true);
+    const none = validateRules(clone());
+    expect(none.ok && none.rules.automation.markReadOnOpen).toBe(false);
+    d.automation = { markReadOnOpen: 'yes' };
+    const bad = validateRules(d);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.reasons.join()).toMatch(/automation\.markReadOnOpen: must be true or false/);
   });
 });
 

@@ -9,6 +9,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { AddressInfo } from 'node:net';
 import { looksLikeUserId, messagePayloadProblems, phoneDigits, readPayloadProblems } from '../graph-client.js';
 import { MultipartError, headerParams, multipartBoundary, parseMultipart } from './multipart.js';
+import { DEFAULT_TEMPLATES, templatesPage, type SimTemplate } from './templates.js';
 import {
   MediaTooLargeError,
   SimulatorState,
@@ -69,6 +70,8 @@ export interface SimulatorOptions {
   phoneNumberId?: string;
   displayPhoneNumber?: string;
   wabaId?: string;
+  /** The account's message templates (default {@link DEFAULT_TEMPLATES}). */
+  templates?: readonly SimTemplate[];
   log?: (msg: string) => void;
 }
 
@@ -231,6 +234,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     wabaId: opts.wabaId ?? '102290129340398',
   };
   const state = new SimulatorState(opts.limits);
+  const templates: readonly SimTemplate[] = opts.templates ?? DEFAULT_TEMPLATES;
   const accessDigest = opts.accessToken ? digest(opts.accessToken) : null;
   const controlDigest = opts.controlToken ? digest(opts.controlToken) : null;
   // Signs media download URLs, like Meta's `hash` parameter: only URLs this simulator issued work.
@@ -605,6 +609,14 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
           );
         }
         return m[3] === 'messages' ? handleMessages(req, res, m[2]!) : handleUpload(req, res);
+      }
+      const tpl = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates\/?$/.exec(path);
+      if (tpl && req.method === 'GET') {
+        requireAccessToken(req);
+        if (tpl[2] !== defaults.wabaId) throw unknownObject('GET', tpl[2]!);
+        const page = templatesPage(templates, parsed.searchParams, new URL(req.url ?? '/', baseFor(req)).toString());
+        if ('error' in page) throw new HttpError(400, graphErrorBody(100, { message: 'Invalid parameter', details: page.error }));
+        return send(res, 200, page);
       }
       const obj = /^\/(v\d+\.\d+)\/([^/]+)\/?$/.exec(path);
       if (obj && req.method === 'GET') return handleMediaInfo(req, res, obj[2]!);

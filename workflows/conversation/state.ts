@@ -53,9 +53,26 @@ export interface RecordedBatch {
   context: ConversationContext | null;
   rules: { version: number; rules: RulesDocument } | null;
   /** The stored conversation: a fresh run (its conversation known to the CRM already) starts from it. */
-  conversation?: { status: string; urgency: string; paused: boolean; assignee: string | null; team: string | null } | null;
+  conversation?: {
+    status: string;
+    urgency: string;
+    paused: boolean;
+    assignee: string | null;
+    team: string | null;
+    takenOverBy?: string | null;
+    pausedUntil?: string | null;
+    snooze?: ConversationSnapshot['snooze'];
+  } | null;
   /** A fresh run: the conversation's pending scheduled replies (armed again). */
   scheduled?: ScheduledReply[];
+}
+
+/** A snooze the buyer's message ended (`by`: that message), for the timeline. */
+export interface SnoozeEndedByBuyer {
+  since: string;
+  until: string | null;
+  by: string;
+  statusBefore: ConversationStatus;
 }
 
 /** Which agent action a human took (a pending automated step started before it is stale). */
@@ -239,7 +256,8 @@ export class ConversationState {
   // --- the inbound turn ---
 
   /** The CRM write of `batch` (the first `batch.length` queued events) answered: apply what is new. */
-  recorded(batch: readonly InboundEvent[], r: RecordedBatch, nowMs: number): { fresh: InboundMessageEvent[] } {
+  recorded(batch: readonly InboundEvent[], r: RecordedBatch, nowMs: number): { fresh: InboundMessageEvent[]; snoozeEnded: SnoozeEndedByBuyer | null } {
+    let snoozeEnded: SnoozeEndedByBuyer | null = null;
     this.queue = this.queue.slice(batch.length);
     this.snap.pending = this.queue.length;
     // The first write of a run that follows a completed one: the CRM knows the conversation (a
@@ -251,6 +269,10 @@ export class ConversationState {
       this.snap.paused = c.paused;
       this.snap.assignee = c.assignee;
       this.snap.team = c.team;
+      // Older rows (and the run's first write) know none of these: nothing held.
+      this.snap.takenOverBy = c.takenOverBy ?? null;
+      this.snap.pausedUntil = c.paused ? (c.pausedUntil ?? null) : null;
+      this.snap.snooze = c.status === 'snoozed' ? (c.snooze ?? null) : null;
       if (c.status === 'resolved') this.resolvedAtMs = nowMs;
     }
     if (r.conversationId) this.snap.conversationId = r.conversationId;
@@ -283,7 +305,11 @@ export class ConversationState {
       if (!this.snap.waId && ev.sender.waId) this.snap.waId = ev.sender.waId;
       if (!this.snap.userId && ev.sender.userId) this.snap.userId = ev.sender.userId;
       // A buyer writing again reopens a resolved or snoozed conversation.
-      if (this.snap.snooze) this.endSnooze(nowMs);
+      if (this.snap.snooze) {
+        const before = this.snap.status;
+        const ended = this.endSnooze(nowMs);
+        if (ended) snoozeEnded = { ...ended, by: ev.waMessageId, statusBefore: before };
+      }
       if (this.snap.status !== 'open') {
         this.snap.status = 'open';
         this.snap.outcome = null;
@@ -300,7 +326,7 @@ export class ConversationState {
       }
     }
     this.snap.burstSize = this.burst.length;
-    return { fresh };
+    return { fresh, snoozeEnded };
   }
 
   /** Workflow time (ms) when the burst has been quiet long enough to decide on it; null: no burst. */
@@ -545,18 +571,22 @@ export class ConversationState {
     checkFutureTime('until', a?.until, nowMs);
   }
 
-  /** Automation silent, the response clock stopped; wakes at `until` or when the buyer writes. */
-  snoozeUntil(until: string | null, nowMs: number): void {
+  /** The snooze `snoozeUntil` would set (a second snooze keeps the first one's start and clock). */
+  snoozeRecord(until: string | null, nowMs: number): NonNullable<ConversationSnapshot['snooze']> {
     const s = this.snap;
     const prev = s.snooze;
-    const slaLeftMs = prev ? prev.slaLeftMs : s.sla ? Math.max(0, Date.parse(s.sla.dueAt) - nowMs) : null;
-    s.snooze = {
+    return {
       until: until ? new Date(Date.parse(until)).toISOString() : null,
       since: prev?.since ?? new Date(nowMs).toISOString(),
       statusBefore: prev?.statusBefore ?? s.status,
-      slaLeftMs,
+      slaLeftMs: prev ? prev.slaLeftMs : s.sla ? Math.max(0, Date.parse(s.sla.dueAt) - nowMs) : null,
     };
-    s.status = 'snoozed';
+  }
+
+  /** Automation silent, the response clock stopped; wakes at `until` or when the buyer writes. */
+  snoozeUntil(until: string | null, nowMs: number): void {
+    this.snap.snooze = this.snoozeRecord(until, nowMs);
+    this.snap.status = 'snoozed';
   }
 
   snoozeDue(nowMs: number): boolean {
@@ -570,7 +600,7 @@ export class ConversationState {
     const z = s.snooze;
     if (!z) return null;
     s.snooze = null;
-    if (s.status === 'snoozed') s.status = z.statusBefore === 'snoozed' || z.statusBefore === 'resolved' ? 'open' : z.statusBefore;
+    if (s.status === 'snoozed') s.status = statusAfterSnooze(z);
     if (s.sla && z.slaLeftMs !== null) s.sla = { ...s.sla, dueAt: new Date(nowMs + z.slaLeftMs).toISOString() };
     return { since: z.since, until: z.until };
   }
@@ -791,9 +821,36 @@ export class ConversationState {
   }
 
   /** The fields the read model keeps (never assignee or team: db/routing writes those). */
-  readModel(): { status: string; urgency: string; paused: boolean; nextFollowUpAt: string | null } {
-    return { status: this.snap.status, urgency: this.snap.urgency, paused: this.snap.paused, nextFollowUpAt: this.snap.nextFollowUp?.at ?? null };
+  readModel(): ReadModelFields {
+    const s = this.snap;
+    return {
+      status: s.status,
+      urgency: s.urgency,
+      paused: s.paused,
+      nextFollowUpAt: s.nextFollowUp?.at ?? null,
+      pausedUntil: s.pausedUntil ?? null,
+      takenOverBy: s.takenOverBy,
+      snooze: s.snooze ?? null,
+      awaitingReplySince: s.awaitingReplySince ?? null,
+    };
   }
+}
+
+/** What Postgres keeps of the run's state, so lists filter on it and a new run starts from it. */
+export interface ReadModelFields {
+  status: string;
+  urgency: string;
+  paused: boolean;
+  nextFollowUpAt: string | null;
+  pausedUntil: string | null;
+  takenOverBy: string | null;
+  snooze: NonNullable<ConversationSnapshot['snooze']> | null;
+  awaitingReplySince: string | null;
+}
+
+/** The status a snooze gives back when it ends: what it would be without it. */
+export function statusAfterSnooze(z: NonNullable<ConversationSnapshot['snooze']>): ConversationStatus {
+  return z.statusBefore === 'snoozed' || z.statusBefore === 'resolved' ? 'open' : z.statusBefore;
 }
 
 /** The higher of two urgencies. */

@@ -33,7 +33,7 @@ import {
   type ReassignArgs,
   type SendReplyArgs,
 } from './contract.js';
-import { ConversationState, StateError, type HumanAction } from './state.js';
+import { ConversationState, StateError, statusAfterSnooze, type HumanAction, type ReadModelFields } from './state.js';
 import { describeConversation } from './summary.js';
 
 /** Database work: one combined local activity per workflow task, retried as long as it takes. */
@@ -149,10 +149,32 @@ export class TurnRunner {
       rulesVersion: this.state.rules?.version ?? null,
       freshRun: !this.state.snapshot().conversationId,
     });
-    const { fresh } = this.state.recorded(batch, r, Date.now());
+    const before = actionView(this.state.snapshot());
+    const { fresh, snoozeEnded } = this.state.recorded(batch, r, Date.now());
     // A buyer's message cancels pending follow-ups (the plan is made again from here).
     this.planFollowUps();
     this.dirty = true;
+    if (snoozeEnded && r.conversationId) {
+      const readModel = this.readModelChange();
+      await local.recordAndWrite({
+        conversationId: r.conversationId,
+        record: {
+          key: `action:${this.opts.workflowId}:snooze_ended:${snoozeEnded.since}:${snoozeEnded.by}`,
+          conversationId: r.conversationId,
+          kind: 'action',
+          at: nowIso(),
+          payload: {
+            action: 'snooze_ended',
+            by: 'buyer',
+            reason: `the buyer wrote (${snoozeEnded.by})${snoozeEnded.until ? `, before ${snoozeEnded.until}` : ''}`,
+            before: { ...before, status: snoozeEnded.statusBefore },
+            after: actionView(this.state.snapshot()),
+          },
+        },
+        readModel: readModel.fields,
+      });
+      readModel.mark();
+    }
     await this.keepMedia(fresh);
   }
 
@@ -209,7 +231,11 @@ export class TurnRunner {
       current: this.state.routingCurrent(),
     });
     const owned = !!s.takenOverBy;
-    const readModel = this.readModelChange({ ...this.state.readModel(), urgency: d.urgency });
+    const readModel = this.readModelChange({
+      ...this.state.readModel(),
+      urgency: d.urgency,
+      ...(d.needsReply ? { awaitingReplySince: s.awaitingReplySince ?? burst[0]!.at } : {}),
+    });
     const { placed } = await local.commitDecision({
       conversationId: s.conversationId,
       workflowId: this.opts.workflowId,
@@ -356,11 +382,18 @@ export class TurnRunner {
         asFailure(err);
       }
       const s = this.state.snapshot();
-      const woken = s.snooze ? (s.snooze.statusBefore === 'snoozed' || s.snooze.statusBefore === 'resolved' ? 'open' : s.snooze.statusBefore) : s.status;
-      const expected = {
+      const woken = s.snooze ? statusAfterSnooze(s.snooze) : s.status;
+      const until = typeof args.until === 'string' ? new Date(Date.parse(args.until)).toISOString() : null;
+      const now = Date.now();
+      const expected: ReadModelFields = {
         ...this.state.readModel(),
-        ...(kind === 'pause' ? { paused: true } : kind === 'resume' ? { paused: false, status: woken } : kind === 'close' ? { status: 'resolved', nextFollowUpAt: null } : {}),
-        ...(kind === 'snooze' ? { status: 'snoozed', nextFollowUpAt: null } : {}),
+        ...(kind === 'pause' ? { paused: true, pausedUntil: until } : {}),
+        ...(kind === 'resume' ? { paused: false, pausedUntil: null, status: woken, snooze: null } : {}),
+        ...(kind === 'close' ? { status: 'resolved', nextFollowUpAt: null, takenOverBy: null, snooze: null, awaitingReplySince: null } : {}),
+        ...(kind === 'snooze' ? { status: 'snoozed', nextFollowUpAt: null, snooze: this.state.snoozeRecord(until, now) } : {}),
+        // A take-over reopens a resolved conversation (state.takeOver does the same).
+        ...(kind === 'take_over' ? { takenOverBy: args.agentId ?? null, ...(s.status === 'resolved' ? { status: 'open' } : {}) } : {}),
+        ...(kind === 'release' || kind === 'reassign' ? { takenOverBy: null } : {}),
       };
       const before = actionView(s);
       const afterView = {
@@ -402,7 +435,7 @@ export class TurnRunner {
           this.state.resume(Date.now());
           break;
         case 'snooze':
-          this.state.snoozeUntil(args.until ?? null, Date.now());
+          this.state.snoozeUntil(until, now);
           break;
         case 'take_over':
           this.state.takeOver(args.agentId!, r.team);
