@@ -408,6 +408,14 @@ export const inboundRaw = pgTable('inbound_raw', {
 });
 
 /** The global rules document (business hours, SLAs, teams, burst gap, automation texts), versioned. */
+/** The knowledge base automated answers come from: the newest version is current (none: empty). */
+export const knowledge = pgTable('knowledge', {
+  version: integer('version').primaryKey(),
+  entries: jsonb('entries').notNull(),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+});
+
 export const rules = pgTable('rules', {
   version: integer('version').primaryKey(),
   document: jsonb('document').notNull(),

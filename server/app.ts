@@ -22,6 +22,7 @@ import { mediaRoutes } from './routes/media.js';
 import type { MediaStore } from '../db/media.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
 import { templateRoutes } from './routes/templates.js';
+import { knowledgeRoutes } from './routes/knowledge.js';
 
 export interface AppDeps {
   db: Db;
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(conversationRoutes, { db: deps.db, temporal: deps.temporal, ...(deps.graph ? { graph: deps.graph } : {}) });
+      await api.register(knowledgeRoutes, { db: deps.db });
       await api.register(templateRoutes, { ...(deps.graph ? { graph: deps.graph } : {}), ...(deps.wabaId ? { wabaId: deps.wabaId } : {}) });
       await api.register(conversationActionRoutes, { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, ...(deps.phoneNumberId ? { phoneNumberId: deps.phoneNumberId } : {}) });
       await api.register(messageRoutes, { db: deps.db });
