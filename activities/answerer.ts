@@ -17,6 +17,17 @@ export interface Answerer {
   answer(input: AnswerInput): Promise<AnswerMatch> | AnswerMatch;
 }
 
+/** Builds the answerer for one version of the knowledge base. */
+export type AnswererFactory = (entries: readonly KnowledgeEntry[]) => Answerer;
+
+/** The answerer from the environment: a model when ANSWER_MODEL_URL and ANSWER_MODEL are set, else the matcher. */
+export function answererFromEnv(env: Record<string, string | undefined>): AnswererFactory {
+  const url = env.ANSWER_MODEL_URL;
+  const model = env.ANSWER_MODEL;
+  if (url && model) return (entries) => modelAnswerer(entries, { url, model, ...(env.ANSWER_MODEL_API_KEY ? { apiKey: env.ANSWER_MODEL_API_KEY } : {}) });
+  return matcherAnswerer;
+}
+
 /** The built-in matcher over one version of the knowledge base. */
 export function matcherAnswerer(entries: readonly KnowledgeEntry[]): Answerer {
   const k: PreparedKnowledge = prepareKnowledge(entries);

@@ -20,7 +20,10 @@ import { conversations } from '../db/schema.js';
 import type { InboundMessageEvent } from '../whatsapp/events.js';
 import type { Classification, MessageClassifier } from '../workflows/policy/classify/index.js';
 import { ruleBasedClassifier } from '../workflows/policy/classify/index.js';
-import type { RulesDocument } from '../domain/rules.js';
+import { answerRules, type RulesDocument } from '../domain/rules.js';
+import { currentKnowledge, currentKnowledgeVersion } from '../db/knowledge.js';
+import type { AnswerMatch } from '../workflows/policy/answer.js';
+import { matcherAnswerer, type Answerer, type AnswererFactory } from './answerer.js';
 import { createContextActivities, type ConversationContext } from './context.js';
 import { createCrmRecordActivities, type ConversationFields, type RecordEventInput, type StoredConversation } from './crm-records.js';
 import { notifyPlacements } from './placements.js';
@@ -31,6 +34,8 @@ export interface ConversationActivityDeps {
   /** Signals placements made while filling freed slots; none (some tests): the database holds them. */
   temporal?: Client;
   classifier?: MessageClassifier;
+  /** What answers from the knowledge base (default: the built-in matcher). */
+  answerer?: AnswererFactory;
 }
 
 export interface IngestInput {
@@ -58,6 +63,8 @@ export interface IngestResult {
   conversation: StoredConversation | null;
   /** For a fresh run: the conversation's pending scheduled replies. */
   scheduled?: PendingScheduledReply[];
+  /** The knowledge base's best answer per new message that needs a reply (the workflow guards it further). */
+  answers?: Record<string, AnswerMatch>;
 }
 
 export interface DecisionInput {
@@ -117,6 +124,18 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
   const context = createContextActivities(db);
   const team = createTeamActivities(db);
   const classifier = deps.classifier ?? ruleBasedClassifier;
+  const makeAnswerer = deps.answerer ?? matcherAnswerer;
+  let prepared: { version: number; answerer: Answerer } | null = null;
+  /** The answerer of the current knowledge base (rebuilt when its version moves); none when it is empty. */
+  const answererFor = async (): Promise<Answerer | null> => {
+    const version = await currentKnowledgeVersion(db);
+    if (version === 0) return null;
+    if (prepared?.version !== version) {
+      const kb = await currentKnowledge(db);
+      prepared = { version: kb.version, answerer: makeAnswerer(kb.entries) };
+    }
+    return prepared.answerer;
+  };
   const notify = (placed: Placement[] | undefined, reason: string) => notifyPlacements(deps.temporal, placed ?? [], reason);
   const writeReadModel = async (conversationId: string, fields?: ConversationFields) => {
     if (fields && Object.keys(fields).length > 0) await crm.recordConversationState({ conversationId, fields });
@@ -147,6 +166,18 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
       fresh.forEach((m, i) => (out.classifications[m.waMessageId] = classes[i]!));
       const rules = await currentRules(db);
       if (rules.version !== input.rulesVersion) out.rules = rules;
+      // Only what could get an automated answer is matched (the workflow decides whether it goes out).
+      const askable = fresh.filter((m, i) => classes[i]!.needsReply && !classes[i]!.optOut && m.text);
+      if (askable.length > 0 && answerRules(rules.rules.automation).enabled) {
+        const answerer = await answererFor();
+        if (answerer) {
+          out.answers = {};
+          for (const m of askable) {
+            const i = fresh.indexOf(m);
+            out.answers[m.waMessageId] = await answerer.answer({ text: m.text, classification: classes[i]! });
+          }
+        }
+      }
       return out;
     },
 

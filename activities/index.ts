@@ -10,6 +10,7 @@ import { createReconcileActivities } from './reconcile.js';
 import { createScheduledReplyActivities } from './scheduled-replies.js';
 import { createMediaActivities } from './media.js';
 import type { MediaStore } from '../db/media.js';
+import type { AnswererFactory } from './answerer.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -19,13 +20,15 @@ export interface ActivityDeps {
   temporal?: Client;
   /** Where buyers' media is kept (FileMediaStore under the data dir by default). None: media downloads fail, recorded on the message. */
   media?: MediaStore;
+  /** What answers from the knowledge base (default: the built-in matcher). */
+  answerer?: AnswererFactory;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const { recordEvent } = createCrmRecordActivities(deps.db);
   return {
     recordEvent,
-    ...createConversationActivities({ db: deps.db, temporal: deps.temporal }),
+    ...createConversationActivities({ db: deps.db, temporal: deps.temporal, ...(deps.answerer ? { answerer: deps.answerer } : {}) }),
     ...createOutboxSendActivities(deps.db, deps.graph, deps.media),
     ...createReconcileActivities(deps.db, deps.temporal),
     ...createScheduledReplyActivities(deps.db),

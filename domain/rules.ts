@@ -42,6 +42,8 @@ export interface RulesDocument {
     acknowledge: boolean;
     /** Mark the buyer's messages read on WhatsApp when an agent opens the conversation (default false: only when one replies). */
     markReadOnOpen: boolean;
+    /** Answers from the knowledge base (default on, at the matcher's calibrated 0.6). Stored documents from before it: the defaults. */
+    answer?: { enabled: boolean; minConfidence: number };
     /** Keys: language tags, at least 'en' and 'ar'. Placeholder {eta}. `followUp`: the free-form nudge. */
     texts: { ack: Record<string, string>; afterHours: Record<string, string>; followUp?: Record<string, string> };
   };
@@ -111,6 +113,7 @@ export const DEFAULT_RULES: RulesDocument = {
   automation: {
     acknowledge: true,
     markReadOnOpen: false,
+    answer: { enabled: true, minConfidence: 0.6 },
     texts: {
       ack: {
         en: 'Thanks for your message! A member of our team will reply {eta}.',
@@ -303,6 +306,20 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
       else if (typeof a.acknowledge === 'boolean') automation.acknowledge = a.acknowledge;
       if (a.markReadOnOpen !== undefined && typeof a.markReadOnOpen !== 'boolean') bad('automation.markReadOnOpen', 'must be true or false');
       else if (typeof a.markReadOnOpen === 'boolean') automation.markReadOnOpen = a.markReadOnOpen;
+      if (a.answer !== undefined) {
+        const ans = a.answer;
+        if (!isObj(ans)) bad('automation.answer', 'must be an object { enabled, minConfidence }');
+        else {
+          const next = { ...answerRules(automation) };
+          if (ans.enabled !== undefined && typeof ans.enabled !== 'boolean') bad('automation.answer.enabled', 'must be true or false');
+          else if (typeof ans.enabled === 'boolean') next.enabled = ans.enabled;
+          if (ans.minConfidence !== undefined && (typeof ans.minConfidence !== 'number' || !Number.isFinite(ans.minConfidence) || ans.minConfidence < 0 || ans.minConfidence > 1)) {
+            bad('automation.answer.minConfidence', `must be a number from 0 to 1, got ${JSON.stringify(ans.minConfidence)}`);
+          } else if (typeof ans.minConfidence === 'number') next.minConfidence = ans.minConfidence;
+          for (const k of Object.keys(ans)) if (k !== 'enabled' && k !== 'minConfidence') bad(`automation.answer.${k}`, 'unknown field (answer has enabled, minConfidence)');
+          automation.answer = next;
+        }
+      }
       if (a.texts !== undefined) {
         if (!isObj(a.texts)) bad('automation.texts', 'must be an object { ack, afterHours }');
         else
@@ -353,10 +370,16 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
   return { ok: true, rules };
 }
 
+/** The answer rules in force (a document stored before they existed: the defaults). */
+export function answerRules(a: Pick<RulesDocument['automation'], 'answer'> | undefined): { enabled: boolean; minConfidence: number } {
+  return a?.answer ?? { enabled: true, minConfidence: 0.6 };
+}
+
 function copyAutomation(a: RulesDocument['automation']): RulesDocument['automation'] {
   return {
     acknowledge: a.acknowledge,
     markReadOnOpen: a.markReadOnOpen,
+    answer: { ...answerRules(a) },
     texts: { ack: { ...a.texts.ack }, afterHours: { ...a.texts.afterHours }, ...(a.texts.followUp ? { followUp: { ...a.texts.followUp } } : {}) },
   };
 }

@@ -93,6 +93,9 @@ function evaluate(file: string): void {
 
 const evalFile = flag('--eval');
 if (evalFile) {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
   try {
     evaluate(evalFile);
   } catch (err) {

@@ -314,3 +314,32 @@ describe('determinism', () => {
     expect(route(o)).toEqual(route(o));
   });
 });
+
+describe('automated answers in routing', () => {
+  const withAnswered = (flags: boolean[], current: Partial<RoutingInput['current']> = {}, burst = flags.map(() => cls('question'))) =>
+    decideRouting({
+      burst: burst.map((classification, i) => ({ classification, at: WED_11, answeredByKnowledge: flags[i] })),
+      now: WED_11,
+      rules: DEFAULT_RULES,
+      context: { ownerAgentId: null, dealOwnerAgentId: null, dealStage: null, dealValue: null, language: null, replyLatencyMedianSec: null, earlierConversations: 0 },
+      current: { assignee: null, team: null, takenOverBy: null, paused: false, awaitingReplySince: null, firstResponseDone: true, ...current },
+    });
+
+  it('a burst the knowledge base answered needs no person: no deadline, no acknowledgement', () => {
+    const d = withAnswered([true]);
+    expect(d).toMatchObject({ needsReply: false, dueAt: null, acknowledge: null });
+    expect(d.reasons.join()).toMatch(/1 message\(s\) answered from the knowledge base/);
+  });
+  it('the rest of a burst still goes to a person', () => {
+    const d = withAnswered([true, false], {}, [cls('question'), cls('pricing')]);
+    expect(d.needsReply).toBe(true);
+    expect(d.slaKind).toBe('next_response');
+  });
+  it('after an automated answer, words that need no reply by themselves go to a person; thanks do not', () => {
+    const other = withAnswered([false], { automatedAnswerAt: WED_11 }, [cls('other', { needsReply: false })]);
+    expect(other.needsReply).toBe(true);
+    expect(other.reasons.join()).toMatch(/after the automated answer/);
+    const thanks = withAnswered([false], { automatedAnswerAt: WED_11 }, [cls('acknowledgment')]);
+    expect(thanks.needsReply).toBe(false);
+  });
+});

@@ -72,7 +72,24 @@ describe('validateRules: valid documents', () => {
     d.automation = { acknowledge: false, texts: { ack: { en: 'A {eta}', ar: 'ب {eta}', fr: 'C {eta}' }, afterHours: { en: 'x', ar: 'y' } } };
     const r = validateRules(d);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.rules.automation).toEqual({ ...d.automation, markReadOnOpen: false });
+    if (r.ok) expect(r.rules.automation).toEqual({ ...d.automation, markReadOnOpen: false, answer: { enabled: true, minConfidence: 0.6 } });
+  });
+  it('answer: enabled at 0.6 by default; its fields checked by name', () => {
+    const d = clone();
+    d.automation = { answer: { enabled: false, minConfidence: 0.8 } };
+    const r = validateRules(d);
+    expect(r.ok && r.rules.automation.answer).toEqual({ enabled: false, minConfidence: 0.8 });
+    for (const [answer, re] of [
+      [{ minConfidence: 2 }, /automation\.answer\.minConfidence: must be a number from 0 to 1/],
+      [{ enabled: 'yes' }, /automation\.answer\.enabled: must be true or false/],
+      [{ model: 'gpt' }, /automation\.answer\.model: unknown field/],
+      ['on', /automation\.answer: must be an object/],
+    ] as const) {
+      d.automation = { answer };
+      const bad = validateRules(d);
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) expect(bad.reasons.join()).toMatch(re);
+    }
   });
   it('markReadOnOpen: false by default, true when set, anything else refused by name', () => {
     const d = clone();

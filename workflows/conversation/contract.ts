@@ -54,6 +54,8 @@ export interface ConversationSnapshot {
   optedOut?: boolean;
   /** Since when the buyer waits for a human answer (an acknowledgement does not count). */
   awaitingReplySince?: string | null;
+  /** The latest automated answer of this exchange (until a person replies or it is closed): the buyer's next words go to a person. */
+  automatedAnswer?: { at: string; entryIds: string[] } | null;
   firstResponseDone?: boolean;
   sla?: { kind: 'first_response' | 'next_response'; dueAt: string; breaches: number } | null;
   /** Bumped by every human action (reply, pause, take-over, close...): automation started before it is stale. */
@@ -176,6 +178,8 @@ export interface BurstItem {
   waMessageId: string;
   at: string;
   classification: import('../policy/classify/types.js').Classification;
+  /** The knowledge base's best match (the ingest activity's answerer), when the message needs a reply. */
+  answer?: import('../policy/answer.js').AnswerMatch;
 }
 
 /** Everything a later turn needs, carried across continue-as-new. */

@@ -10,6 +10,7 @@ import { DEFAULT_RULES, type FollowUpRules, type RulesDocument } from '../../dom
 import type { FollowUpPlan, FollowUpSituation } from '../policy/follow-up.js';
 import type { HistoryItem } from '../policy/silence.js';
 import type { ConversationStatus, Urgency } from '../../domain/vocabulary.js';
+import type { AnswerMatch } from '../policy/answer.js';
 import type { ActorArgs, AssignedArgs, BurstItem, CarriedState, ConversationSnapshot, ReassignArgs, ScheduledReply } from './contract.js';
 
 export type { BurstItem } from './contract.js';
@@ -65,6 +66,8 @@ export interface RecordedBatch {
   } | null;
   /** A fresh run: the conversation's pending scheduled replies (armed again). */
   scheduled?: ScheduledReply[];
+  /** The knowledge base's best match per new message that needs a reply. */
+  answers?: Record<string, AnswerMatch>;
 }
 
 /** A snooze the buyer's message ended (`by`: that message), for the timeline. */
@@ -321,7 +324,8 @@ export class ConversationState {
       this.followUpAttempts = 0;
       this.lastOutboundRead = false;
       if (classification && r.conversationId) {
-        this.burst.push({ waMessageId: ev.waMessageId, at: ev.at, classification });
+        const answer = r.answers?.[ev.waMessageId];
+        this.burst.push({ waMessageId: ev.waMessageId, at: ev.at, classification, ...(answer ? { answer } : {}) });
         this.burstLastAtMs = nowMs;
       }
     }
@@ -363,6 +367,7 @@ export class ConversationState {
       firstResponseDone: s.firstResponseDone ?? false,
       humanRepliedAt: s.humanRepliedAt ?? null,
       urgencyFloor: this.urgencyFloor,
+      automatedAnswerAt: s.automatedAnswer?.at ?? null,
     };
   }
 
@@ -447,6 +452,7 @@ export class ConversationState {
     this.lastOutboundRead = false;
     s.lastOutboundAt = at;
     s.humanRepliedAt = at;
+    s.automatedAnswer = null;
     if (s.awaitingReplySince) s.firstResponseDone = true;
     s.awaitingReplySince = null;
     s.sla = null;
@@ -456,6 +462,20 @@ export class ConversationState {
 
   automatedReply(at: string): void {
     this.snap.lastOutboundAt = at;
+  }
+
+  /**
+   * Automation answered from the knowledge base: a real answer (the first response is given, the
+   * follow-up policy plans from it), and the buyer's next words go to a person.
+   */
+  automatedAnswered(at: string, entryIds: string[], text: string): void {
+    const s = this.snap;
+    this.rememberMessage({ direction: 'out', at, text });
+    this.followUpAttempts = 0;
+    this.lastOutboundRead = false;
+    s.lastOutboundAt = at;
+    s.firstResponseDone = true;
+    s.automatedAnswer = { at, entryIds };
   }
 
   // --- step 5: follow-ups ---
@@ -795,6 +815,7 @@ export class ConversationState {
     const s = this.snap;
     s.outcome = outcome;
     s.snooze = null;
+    s.automatedAnswer = null;
     s.status = 'resolved';
     s.takenOverBy = null;
     s.assignee = null;

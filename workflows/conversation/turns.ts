@@ -18,13 +18,15 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { Mutex } from 'async-mutex';
 import type { Activities } from '../../activities/index.js';
 import type { InboundMessageEvent } from '../../whatsapp/events.js';
-import { DEFAULT_FOLLOW_UP_TEXTS, DEFAULT_RULES, validateFollowUp, type FollowUpRules } from '../../domain/rules.js';
+import { answerRules, DEFAULT_FOLLOW_UP_TEXTS, DEFAULT_RULES, validateFollowUp, type FollowUpRules } from '../../domain/rules.js';
 import { decideEscalation } from '../policy/escalation.js';
 import { planFollowUp } from '../policy/follow-up.js';
 import { decideRouting, primaryTag, slaDueAt } from '../policy/routing.js';
+import { automatedAnswersFor } from '../policy/answer.js';
 import {
   searchAttributes as SA,
   type ActorArgs,
+  type BurstItem,
   type CloseOutcome,
   type ScheduleReplyArgs,
   type TemplateArgs,
@@ -178,6 +180,61 @@ export class TurnRunner {
     await this.keepMedia(fresh);
   }
 
+  /**
+   * The knowledge base's answers for this burst (automatedAnswersFor decides which), each sent
+   * through the outbox as automation; a human action from here on cancels the rest. Answers the
+   * messages they settle; a send that fails settles nothing (a person answers).
+   */
+  private async answerFromKnowledge(
+    burst: readonly BurstItem[],
+    generation: number,
+    answerRules: { enabled: boolean; minConfidence: number },
+  ): Promise<{ covered: Set<string>; sent: Array<{ waMessageId: string; entryId: string; confidence: number; language: string }>; reasons: string[] }> {
+    const s = this.state.snapshot();
+    const maySend = this.state.automationMaySend(generation);
+    const turn = automatedAnswersFor({
+      burst,
+      rules: answerRules,
+      maySend,
+      whyNot: s.takenOverBy ? `taken over by ${s.takenOverBy}` : s.paused ? 'paused' : s.optedOut || s.context?.optedOut ? 'the buyer opted out' : `status ${s.status}`,
+      answeredBefore: !!s.automatedAnswer,
+    });
+    const covered = new Set<string>();
+    const sent: Array<{ waMessageId: string; entryId: string; confidence: number; language: string }> = [];
+    const reasons = [...turn.reasons];
+    for (const a of turn.send) {
+      if (!this.state.automationMaySend(generation)) break;
+      const scope = new CancellationScope();
+      this.automation = scope;
+      try {
+        await scope.run(() =>
+          remote.send({
+            key: `answer:${this.opts.workflowId}:${a.waMessageId}`,
+            kind: 'answer',
+            conversationId: s.conversationId!,
+            workflowId: this.opts.workflowId,
+            phoneNumberId: this.opts.phoneNumberId,
+            to: { waId: s.waId, userId: s.userId },
+            text: a.text,
+            sentBy: 'automation',
+          }),
+        );
+      } catch (err) {
+        if (isCancellation(err)) break;
+        const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        reasons.push(`${a.waMessageId}: the automated answer was not sent (${cause?.message ?? (err as Error).message}) -> a person answers`);
+        continue;
+      } finally {
+        if (this.automation === scope) this.automation = null;
+      }
+      this.state.automatedAnswered(nowIso(), [a.entryId], a.text);
+      sent.push({ waMessageId: a.waMessageId, entryId: a.entryId, confidence: a.confidence, language: a.language });
+      // The message it answers, and any other of the burst asking the same entry.
+      for (const b of burst) if (turn.covered.includes(b.waMessageId) && b.answer?.entryId === a.entryId) covered.add(b.waMessageId);
+    }
+    return { covered, sent, reasons };
+  }
+
   /** Media downloads in flight: the run waits for them before it continues as new or completes. */
   readonly mediaFetches = new Set<Promise<void>>();
 
@@ -206,17 +263,22 @@ export class TurnRunner {
     if (this.state.applyPlacements() > 0) this.dirty = true;
   }
 
-  /** Step 4, once per quiet burst: who answers, how urgent, by when; automation only acknowledges. */
+  /**
+   * Step 4, once per quiet burst: what the knowledge base answers goes out first (a real answer);
+   * then who answers the rest, how urgent, by when; automation acknowledges what a person will answer.
+   */
   async decide(): Promise<void> {
     const generation = this.state.generation;
     const burst = this.state.takeBurst();
     const s = this.state.snapshot();
     const rules = this.state.rules;
     if (!s.conversationId || burst.length === 0 || !rules) return;
+    const current = this.state.routingCurrent();
+    const answers = await this.answerFromKnowledge(burst, generation, answerRules(rules.rules.automation));
     const now = nowIso();
     const ctx = s.context;
     const d = decideRouting({
-      burst: burst.map((b) => ({ classification: b.classification, at: b.at })),
+      burst: burst.map((b) => ({ classification: b.classification, at: b.at, answeredByKnowledge: answers.covered.has(b.waMessageId) })),
       now,
       rules: rules.rules,
       context: {
@@ -228,8 +290,10 @@ export class TurnRunner {
         replyLatencyMedianSec: ctx?.replyLatency.medianSec ?? null,
         earlierConversations: ctx?.history.earlierConversations ?? 0,
       },
-      current: this.state.routingCurrent(),
+      // As the burst found it (this turn's own answers are not "the buyer wrote again"); a sent answer is the first response.
+      current: { ...current, firstResponseDone: current.firstResponseDone || answers.sent.length > 0 },
     });
+    d.reasons.unshift(...answers.reasons);
     const owned = !!s.takenOverBy;
     const readModel = this.readModelChange({
       ...this.state.readModel(),
@@ -265,6 +329,7 @@ export class TurnRunner {
           slaKind: d.slaKind,
           dueAt: d.dueAt,
           reasons: d.reasons,
+          ...(answers.sent.length > 0 ? { automatedAnswers: answers.sent } : {}),
         },
       },
       readModel: readModel.fields,

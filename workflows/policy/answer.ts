@@ -328,6 +328,13 @@ export function matchAnswer(text: string | null, classification: Classification,
   if (m.topics.size === 0 && m.words.size === 0) return none('nothing to match');
   if (m.topics.has('order')) return none('about an order: a person looks it up');
 
+  // Things named that no example question mentions: for a price or stock question, a product.
+  const unknown = [...m.words].filter((w) => !knowledge.vocabulary.has(w));
+  const serviceTopic = [...m.topics].some((t) => t !== 'price' && t !== 'stock');
+  if (unknown.length > 0 && (m.topics.has('price') || m.topics.has('stock')) && !serviceTopic) {
+    return none(`a price or stock question about ${unknown.slice(0, 3).join(', ')}, which no entry covers`);
+  }
+
   const scored: Array<{ e: PreparedEntry; score: number }> = [];
   for (const e of knowledge.entries) {
     // The message asks nothing the entry does not cover.
@@ -356,12 +363,6 @@ export function matchAnswer(text: string | null, classification: Classification,
       why.push(`entry ${second.e.entry.id} close behind (${round(second.score)})`);
     }
   }
-  // Things named that no example question mentions: for a price or stock question, a product.
-  const unknown = [...m.words].filter((w) => !knowledge.vocabulary.has(w));
-  const serviceTopic = [...m.topics].some((t) => t !== 'price' && t !== 'stock');
-  if (unknown.length > 0 && (m.topics.has('price') || m.topics.has('stock')) && !serviceTopic) {
-    return none(`a price or stock question about ${unknown.slice(0, 3).join(', ')}, which no entry covers`, confidence * 0.3);
-  }
   if (m.topics.size === 0) {
     confidence *= 0.7;
     why.push('no topic word, only shared words');
@@ -376,4 +377,84 @@ export function matchAnswer(text: string | null, classification: Classification,
     ...(answer ? { answer } : {}),
     reason: `${why.join('; ')}${answer ? '' : `; the entry has no ${language} answer`}`,
   };
+}
+
+// --- the turn's guard: which of a burst's matches go out as automated answers ---
+
+export interface BurstAnswerItem {
+  waMessageId: string;
+  classification: Classification;
+  answer?: AnswerMatch;
+}
+
+export interface AutomatedAnswer {
+  waMessageId: string;
+  entryId: string;
+  confidence: number;
+  language: string;
+  text: string;
+}
+
+export interface AnswerTurnInput {
+  burst: readonly BurstAnswerItem[];
+  /** The rules' `automation.answer`. */
+  rules: { enabled: boolean; minConfidence: number };
+  /** Automation may send now (not paused, owned, snoozed, resolved, opted out). */
+  maySend: boolean;
+  /** Why not, when it may not (for the decision's reasons). */
+  whyNot?: string;
+  /** An automated answer already went out in this exchange: whatever the buyer writes now goes to a person. */
+  answeredBefore: boolean;
+}
+
+/**
+ * The answers a burst gets: each reply-needing message whose match clears `minConfidence` and has
+ * the buyer's language, one per entry; none at all when the burst holds a complaint, an opt-out or
+ * an urgent message, when automation may not send, or after an automated answer in this exchange.
+ */
+export function automatedAnswersFor(input: AnswerTurnInput): AnswerTurn {
+  const reasons: string[] = [];
+  const none = (why?: string): AnswerTurn => ({ send: [], covered: [], reasons: why ? [why] : [] });
+  const candidates = input.burst.filter((b) => b.answer?.entryId);
+  if (candidates.length === 0) return none();
+  if (!input.rules.enabled) return none('automated answers off in the rules');
+  if (!input.maySend) return none(`no automated answer: ${input.whyNot ?? 'automation may not send now'}`);
+  if (input.answeredBefore) return none('the buyer wrote again after an automated answer -> a person answers, no second automated answer');
+  const blocker = input.burst.find((b) => b.classification.intent === 'complaint' || b.classification.optOut || b.classification.intent === 'opt_out' || b.classification.urgency === 'urgent');
+  if (blocker) {
+    const what = blocker.classification.intent === 'complaint' ? 'a complaint' : blocker.classification.urgency === 'urgent' ? 'an urgent message' : 'an opt-out';
+    return none(`the burst holds ${what} -> no automated answer, a person answers all of it`);
+  }
+  const send: AutomatedAnswer[] = [];
+  const covered: string[] = [];
+  const entries = new Set<string>();
+  for (const b of candidates) {
+    const a = b.answer!;
+    if (a.confidence < input.rules.minConfidence) {
+      reasons.push(`${b.waMessageId}: entry ${a.entryId} at confidence ${a.confidence} < ${input.rules.minConfidence} -> a person answers`);
+      continue;
+    }
+    if (!a.answer) {
+      reasons.push(`${b.waMessageId}: entry ${a.entryId} has no ${a.language} answer -> a person answers`);
+      continue;
+    }
+    if (entries.has(a.entryId!)) {
+      reasons.push(`${b.waMessageId}: entry ${a.entryId} answered already in this burst`);
+      covered.push(b.waMessageId);
+      continue;
+    }
+    entries.add(a.entryId!);
+    send.push({ waMessageId: b.waMessageId, entryId: a.entryId!, confidence: a.confidence, language: a.language, text: a.answer });
+    covered.push(b.waMessageId);
+    reasons.push(`${b.waMessageId}: answered from the knowledge base, entry ${a.entryId} (confidence ${a.confidence}, ${a.language})`);
+  }
+  return { send, covered, reasons };
+}
+
+export interface AnswerTurn {
+  /** One answer per entry, to send. */
+  send: AutomatedAnswer[];
+  /** Every message those answers settle (two asking the same thing: both). */
+  covered: string[];
+  reasons: string[];
 }

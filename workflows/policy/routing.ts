@@ -28,7 +28,7 @@ import type { RulesDocument, TeamRule } from '../../domain/rules.js';
 
 export interface RoutingInput {
   /** The inbound messages of this turn, oldest first. */
-  burst: { classification: Classification; at: string }[];
+  burst: { classification: Classification; at: string; answeredByKnowledge?: boolean }[];
   /** ISO, from workflow time. */
   now: string;
   rules: RulesDocument;
@@ -52,6 +52,8 @@ export interface RoutingInput {
     humanRepliedAt?: string | null;
     /** The urgency an escalation raised during this wait: a decision never lowers it. */
     urgencyFloor?: Urgency | null;
+    /** When automation last answered from the knowledge base (this exchange): more words from the buyer go to a person. */
+    automatedAnswerAt?: string | null;
   };
 }
 
@@ -143,9 +145,13 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
   // Messages a person already answered (they replied after them, during the quiet gap) need
   // nothing more from automation: not a reply, not an acknowledgement, not a deadline.
   const repliedAt = current.humanRepliedAt ? Date.parse(current.humanRepliedAt) : NaN;
-  const burst = Number.isFinite(repliedAt) ? input.burst.filter((b) => Date.parse(b.at) > repliedAt) : input.burst;
-  const answered = input.burst.length - burst.length;
+  const unanswered = Number.isFinite(repliedAt) ? input.burst.filter((b) => Date.parse(b.at) > repliedAt) : input.burst;
+  const answered = input.burst.length - unanswered.length;
   if (answered > 0) reasons.push(`${answered} message(s) answered by a person at ${current.humanRepliedAt} -> nothing more for them`);
+  // Questions the knowledge base answered in this turn need no person (the rest of the burst still may).
+  const burst = unanswered.filter((b) => !b.answeredByKnowledge);
+  const automated = unanswered.length - burst.length;
+  if (automated > 0) reasons.push(`${automated} message(s) answered from the knowledge base -> no person needed for them`);
   const classes = burst.map((b) => b.classification);
 
   // Intent: the most substantive of the burst (of all of it: a reply settled the wait, not the topic).
@@ -173,6 +179,16 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
   if (needsReply && last?.intent === 'acknowledgment' && current.awaitingReplySince === null && current.firstResponseDone) {
     needsReply = classes.some((c) => c.needsReply && !NON_SUBSTANTIVE.includes(c.intent));
     if (!needsReply) reasons.push('burst closes with an acknowledgment after our reply -> no reply needed');
+  }
+
+  // After an automated answer, whatever the buyer writes that is more than thanks goes to a person
+  // ("that's not what I asked", a new question): automation had its turn.
+  const substantive = classes.filter((c) => c.intent !== 'acknowledgment' && c.intent !== 'spam' && c.intent !== 'opt_out' && !c.optOut);
+  if (!needsReply && current.automatedAnswerAt && substantive.length > 0) {
+    needsReply = true;
+    reasons.push(`the buyer wrote again after the automated answer at ${current.automatedAnswerAt} -> a person answers`);
+  } else if (needsReply && current.automatedAnswerAt && automated === 0) {
+    reasons.push(`the buyer wrote again after the automated answer at ${current.automatedAnswerAt} -> a person answers`);
   }
 
   // Urgency.
