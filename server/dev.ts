@@ -5,6 +5,7 @@ import path from 'node:path';
 import { FileMediaStore } from '../db/media.js';
 import { hostname } from 'node:os';
 import { createActivities } from '../activities/index.js';
+import { answererFromEnv } from '../activities/answerer.js';
 import { EmbeddedStoreError, openDatabase, type DbHandle } from '../db/client.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -134,7 +135,7 @@ async function main() {
       address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities({ db: db.db, graph, temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')) }),
+      activities: createActivities({ db: db.db, graph, temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')), answerer: answererFromEnv(process.env) }),
       log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
       identity: `threadline-dev@${hostname()}:${process.pid}`,
     });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FileMediaStore } from '../db/media.js';
 import { hostname } from 'node:os';
 import { createActivities } from '../activities/index.js';
+import { answererFromEnv } from '../activities/answerer.js';
 import { openPostgres } from '../db/client.js';
 import { ConfigError, loadConfig, REQUIRED } from './config.js';
 import { createLogger, graphClientFor, onShutdownSignals, temporalClient } from './runtime.js';
@@ -18,7 +19,7 @@ async function main() {
     address: config.temporal.address!,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ db: db.db, graph: graphClientFor(config), temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')) }),
+    activities: createActivities({ db: db.db, graph: graphClientFor(config), temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')), answerer: answererFromEnv(process.env) }),
     log,
     identity: `threadline-worker@${hostname()}:${process.pid}`,
   });

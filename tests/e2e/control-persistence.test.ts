@@ -88,7 +88,8 @@ describe('what a person set survives the run', () => {
     const resumed = await eventually(
       async () => {
         const x = await detail(id);
-        return x.paused === false ? x : undefined;
+        // The state turns first, its timeline entry is written right after.
+        return x.paused === false && x.timeline.some((e: any) => e.kind === 'action' && e.action === 'resume') ? x : undefined;
       },
       30_000,
     );
