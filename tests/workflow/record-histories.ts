@@ -1,13 +1,14 @@
 // Records event histories of the conversation workflow for the replay test.
 // Run against a dev server with the CURRENT code before a workflow change, and commit the files:
 //   TEMPORAL_ADDRESS=127.0.0.1:7233 DATABASE_URL=postgres://... npx tsx tests/workflow/record-histories.ts <name>
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
 import { createActivities } from '../../activities/index.js';
 import { openPostgres } from '../../db/client.js';
 import { agents } from '../../db/schema.js';
+import { saveKnowledge } from '../../db/knowledge.js';
 import { WorkerRunner } from '../../server/worker-runner.js';
 import type { InboundMessageEvent, StatusEvent } from '../../whatsapp/events.js';
 import {
@@ -28,6 +29,8 @@ const name = process.argv[2] ?? 'v1';
 const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const db = await openPostgres(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const taskQueue = `record-${Date.now()}`;
+const kb = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'answers', 'knowledge.json'), 'utf8'));
+await saveKnowledge(db.db, kb.entries);
 const runner = new WorkerRunner({ address, namespace: 'default', taskQueue, activities: createActivities({ db: db.db }), log: console });
 runner.start();
 await runner.waitUntilRunning(60_000);
@@ -36,7 +39,8 @@ const client = new Client({ connection: await Connection.connect({ address }) })
 const waId = `9665${Date.now().toString().slice(-8)}`;
 const msg = (n: number): InboundMessageEvent => ({
   kind: 'message', waMessageId: `wamid.REC.${waId}.${n}`, phoneNumberId: 'PN-REC', sender: { waId, profileName: 'Rec' },
-  type: 'text', text: `message ${n}`, at: new Date(Date.now() + n).toISOString(), raw: { n },
+  // The first one is a question the knowledge base answers (its send fails here: no Graph API).
+  type: 'text', text: n === 1 ? 'Do you deliver to Abha?' : `message ${n}`, at: new Date(Date.now() + n).toISOString(), raw: { n },
 });
 const status = (n: number, s: string): StatusEvent => ({ kind: 'status', waMessageId: `wamid.REC.${waId}.${n}`, phoneNumberId: 'PN-REC', status: s, at: new Date().toISOString(), raw: {} });
 const settle = async (h: ReturnType<typeof client.workflow.getHandle>) => {
