@@ -33,9 +33,13 @@ function defaultKnowledge(): Promise<PreparedKnowledge> {
     const { openDatabase } = await import('../db/client.js');
     const { currentKnowledge } = await import('../db/knowledge.js');
     const dataDir = process.env.THREADLINE_DATA_DIR || '.data';
-    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir }, () => {}).catch((err: Error) => {
+    const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir }, () => {}).catch(async (err: Error) => {
+      // The embedded store is held by a running `npm run dev`: ask its API instead.
+      const fromApi = await knowledgeFromRunningApi(dataDir);
+      if (fromApi) return fromApi;
       throw new Error(`no "knowledge" on the line and the stored one cannot be read (${err.message}); pass --knowledge <file> or "knowledge" per line`);
     });
+    if (!('close' in db)) return prepareKnowledge(db.entries);
     try {
       return prepareKnowledge((await currentKnowledge(db.db)).entries);
     } finally {
@@ -43,6 +47,19 @@ function defaultKnowledge(): Promise<PreparedKnowledge> {
     }
   })();
   return fallback;
+}
+
+/** The knowledge base of the `npm run dev` that holds this data dir (its saved admin token, PORT). */
+async function knowledgeFromRunningApi(dataDir: string): Promise<{ entries: KnowledgeEntry[] } | null> {
+  try {
+    const { apiToken } = JSON.parse(readFileSync(`${dataDir}/secrets.json`, 'utf8')) as { apiToken?: string };
+    const port = Number(process.env.PORT ?? 3000);
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/knowledge`, { headers: { authorization: `Bearer ${apiToken}` }, signal: AbortSignal.timeout(3000) });
+    if (!res.ok) return null;
+    return { entries: entriesOf(await res.json(), 'the running API') };
+  } catch {
+    return null;
+  }
 }
 
 const cache = new Map<string, PreparedKnowledge>();

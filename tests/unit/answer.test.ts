@@ -1,6 +1,7 @@
 // The knowledge-base matcher: the labelled sets (before and after tuning, reported apart by
 // `npm run --silent answer -- --eval`), the hard negatives one by one, and the validation of
 // what PUT /api/v1/knowledge takes.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateKnowledge, type KnowledgeEntry } from '../../domain/knowledge.js';
@@ -161,5 +162,47 @@ describe('automatedAnswersFor (the turn guard)', () => {
     expect(automatedAnswersFor({ ...base, burst, rules: { enabled: true, minConfidence: 0.99 } }).reasons.join()).toMatch(/< 0.99/);
     const fr = { waMessageId: 'f', classification: { ...classifyMessage({ text: 'x' }), intent: 'question' as const, needsReply: true, language: 'fr' }, answer: { entryId: 'delivery-areas', confidence: 0.9, language: 'fr', reason: '' } };
     expect(automatedAnswersFor({ ...base, burst: [fr] }).reasons.join()).toMatch(/no fr answer/);
+  });
+});
+
+describe('npm run --silent answer', () => {
+  const repoRoot = new URL('../..', import.meta.url).pathname;
+  function runCli(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/answer.ts', ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, THREADLINE_DATA_DIR: '/nonexistent/threadline-test' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(input);
+    });
+  }
+
+  it('one line out per line in: knowledge per line or from --knowledge; errors in place', async () => {
+    const inline = { entries: [{ id: 'hours', questions: ['When do you open?'], answer: { en: '9 to 5', ar: 'من ٩ إلى ٥' } }] };
+    const r = await runCli(['--knowledge', 'tests/fixtures/answers/knowledge.json'], [
+      JSON.stringify({ text: 'متى تفتحون؟', knowledge: inline }),
+      JSON.stringify({ text: 'Do you deliver to Abha?' }),
+      JSON.stringify({ text: 'my sofa arrived broken' }),
+      JSON.stringify({ text: 7 }),
+      JSON.stringify({ text: 'x', knowledge: { entries: [{ id: '' }] } }),
+    ].join('\n'));
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatchObject({ entryId: 'hours', language: 'ar', answer: 'من ٩ إلى ٥' });
+    expect(lines[1]).toMatchObject({ entryId: 'delivery-areas', language: 'en' });
+    expect(lines[2]).toMatchObject({ entryId: null });
+    expect(lines[3].error).toMatch(/"text" must be a string/);
+    expect(lines[4].error).toMatch(/entries\[0\]\.id/);
+  });
+
+  it('--eval prints precision and coverage per language', async () => {
+    const r = await runCli(['--eval', 'tests/fixtures/answers/after-tuning.jsonl', '--knowledge', 'tests/fixtures/answers/knowledge.json'], '');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ar\s+32\s+\d+\.\d% \(\d+\/\d+\)\s+\d+\.\d%/m);
+    expect(r.stdout).toMatch(/^en\s+37\s+100\.0%/m);
   });
 });
