@@ -40,3 +40,9 @@ export async function pendingScheduledReplies(db: Db, conversationId: string): P
     .limit(100);
   return rows.map((r) => ({ id: r.id, text: r.text, at: r.at.toISOString(), by: r.createdBy, agentId: r.agentId }));
 }
+
+/** One scheduled reply by id (any status), or undefined. */
+export async function findScheduledReply(db: Db, id: string): Promise<{ id: string; at: Date; status: string } | undefined> {
+  const [row] = await db.select({ id: scheduledReplies.id, at: scheduledReplies.at, status: scheduledReplies.status }).from(scheduledReplies).where(eq(scheduledReplies.id, id)).limit(1);
+  return row;
+}

@@ -1,7 +1,7 @@
 // Agent actions on a conversation: each a Temporal Update, so the caller gets the workflow's answer
 // (the new state) or its validator's clear rejection. Who acts comes from the token, never the body;
 // every value that reaches the workflow is checked and bounded here first.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
@@ -28,6 +28,7 @@ import {
 import { validateFollowUp } from '../../domain/rules.js';
 import { isUuid } from '../../domain/ids.js';
 import { findMedia } from '../../db/media.js';
+import { findScheduledReply } from '../../db/crm/scheduled-replies.js';
 import { assertConversationAccess, principalOf } from '../auth/access.js';
 import { actOnConversation } from '../conversation-start.js';
 import { businessStartFor, openBusinessConversation } from '../../db/crm/business-initiated.js';
@@ -85,6 +86,12 @@ const FollowUpRulesBody = Type.Object({
   automaticWhenOwned: Type.Optional(Type.Boolean()),
 });
 const WithReason = Type.Object({ reason: Type.Optional(Reason) });
+
+/** A UUID (v4 layout) derived from a string: the same string, the same id. */
+function uuidFrom(s: string): string {
+  const h = createHash('sha256').update(s).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOptions> = async (app, opts) => {
   /** The conversation's workflow, once the token may act on it (404 unknown, 403 another team's). */
@@ -303,15 +310,23 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
         security: [{ bearer: [] }],
         params: IdParams,
         body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4096 }), at: Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601, in the future, inside the 24-hour window' }) }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a retry with the same key schedules nothing more and answers the same id' })) }),
         response: { 201: Type.Object({ id: Type.String(), at: Type.String() }), 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody },
       },
     },
     async (req, reply) => {
       const p = principalOf(req);
       const handle = await handleOf(req);
+      // With an Idempotency-Key, the id is the key's (per conversation and caller): a retried request schedules nothing more.
+      const key = req.headers['idempotency-key'];
+      const id = key ? uuidFrom(`${req.params.id}:${p.actor}:${key}`) : randomUUID();
+      if (key) {
+        const done = await findScheduledReply(opts.db, id);
+        if (done) return reply.code(201).send({ id: done.id, at: done.at.toISOString() });
+      }
       try {
         const r = await handle.executeUpdate(scheduleReplyUpdate, {
-          args: [{ id: randomUUID(), text: req.body.text, at: req.body.at, by: p.actor, ...(p.role === 'agent' ? { agentId: p.agentId } : {}) }],
+          args: [{ id, text: req.body.text, at: req.body.at, by: p.actor, ...(p.role === 'agent' ? { agentId: p.agentId } : {}) }],
         });
         return reply.code(201).send(r);
       } catch (err) {

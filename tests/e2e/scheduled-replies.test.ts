@@ -43,6 +43,27 @@ describe('scheduled replies', () => {
     expect(detail.json.timeline.some((e: any) => e.kind === 'message' && e.direction === 'out' && e.waMessageId === sent!.waMessageId)).toBe(true);
   });
 
+  it('a retry with the same Idempotency-Key schedules nothing more: the same id, one send', async () => {
+    const from = '966544300002';
+    const msg = await inbound(from, 'Remind me about the sofa later please');
+    const at = inMs(2500);
+    const once = (key: string) =>
+      s.api(`/api/v1/conversations/${msg.conversationId}/schedule-reply`, { method: 'POST', body: JSON.stringify({ text: 'About the sofa: it is back in stock.', at }), headers: { 'idempotency-key': key } });
+    const a = await once('retry-1');
+    const b = await once('retry-1');
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.json.id).toBe(a.json.id);
+    const other = await once('another');
+    expect(other.json.id).not.toBe(a.json.id);
+    expect((await s.api(`/api/v1/conversations/${msg.conversationId}`)).json.scheduled.map((x: any) => x.id).sort()).toEqual([a.json.id, other.json.id].sort());
+    await eventually(async () => ((await row(a.json.id))!.status === 'sent' ? true : undefined), 15_000);
+    // A retry after it was sent changes nothing either.
+    expect((await once('retry-1')).json.id).toBe(a.json.id);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(s.simulator.sent({ to: from }).filter((m) => m.text === 'About the sofa: it is back in stock.')).toHaveLength(2);
+  });
+
   it('cancelled: never sent; cancelling again is 404; bad input and wrong state are refused clearly', async () => {
     const from = '966544300002';
     const msg = await inbound(from, 'Remind me about the offer later');
