@@ -11,6 +11,7 @@ import { createScheduledReplyActivities } from './scheduled-replies.js';
 import { createMediaActivities } from './media.js';
 import type { MediaStore } from '../db/media.js';
 import type { AnswererFactory } from './answerer.js';
+import { instrumentActivities } from './metrics.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -26,14 +27,14 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   const { recordEvent } = createCrmRecordActivities(deps.db);
-  return {
+  return instrumentActivities({
     recordEvent,
     ...createConversationActivities({ db: deps.db, temporal: deps.temporal, ...(deps.answerer ? { answerer: deps.answerer } : {}) }),
     ...createOutboxSendActivities(deps.db, deps.graph, deps.media),
     ...createReconcileActivities(deps.db, deps.temporal),
     ...createScheduledReplyActivities(deps.db),
     ...createMediaActivities(deps.db, deps.graph, deps.media),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

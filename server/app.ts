@@ -22,6 +22,8 @@ import { mediaRoutes } from './routes/media.js';
 import type { MediaStore } from '../db/media.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
 import { templateRoutes } from './routes/templates.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { webhookDuration } from '../activities/metrics.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
 
 export interface AppDeps {
@@ -105,6 +107,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { checks: deps.checks });
+  await app.register(metricsRoutes, { db: deps.db, auth });
+  // Every webhook answer timed, by status (a refused body too).
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'POST' && req.routeOptions.url === '/webhooks/whatsapp') webhookDuration.observe({ status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
   await app.register(webhookRoutes, {
     appSecrets: deps.appSecrets,
     verifyToken: deps.verifyToken,

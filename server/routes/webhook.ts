@@ -6,6 +6,7 @@ import { signatureHeaderWellFormed, verifySignature } from '../../whatsapp/signa
 import { parseWebhook, WebhookBodyError } from '../../whatsapp/parse.js';
 import { errorBodySchema, sendError } from '../errors.js';
 import { applyPreferences } from '../../db/crm/consent.js';
+import { webhookEvents } from '../../activities/metrics.js';
 import { dispatchEvents, keepInvalidItems, TemporalUnavailableError, type IngressDeps } from '../ingress.js';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
@@ -17,6 +18,13 @@ export interface WebhookOptions {
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+function countEvents(events: readonly { kind: string }[], outcome: 'handed' | 'refused'): void {
+  let messages = 0;
+  for (const e of events) if (e.kind === 'message') messages++;
+  if (messages) webhookEvents.inc({ kind: 'message', outcome }, messages);
+  if (events.length - messages) webhookEvents.inc({ kind: 'status', outcome }, events.length - messages);
+}
 
 export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opts) => {
   const verifyDigest = digest(opts.verifyToken);
@@ -117,10 +125,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
         }
         if (parsed.preferences.length > 0) await applyPreferences(opts.ingress.db, parsed.preferences);
         const r = await dispatchEvents(opts.ingress, parsed.events);
+        countEvents(parsed.events, 'handed');
         return { received: parsed.events.length, invalid: parsed.invalid.length, preferences: parsed.preferences.length, ...r };
       } catch (err) {
         // Nothing is acknowledged unless everything was handed over: Meta retries a 503.
         const temporalDown = err instanceof TemporalUnavailableError;
+        countEvents(parsed.events, 'refused');
         req.log.warn({ err: (err as Error).message }, 'webhook refused: events not handed over');
         reply.header('retry-after', '5');
         return sendError(

@@ -1,0 +1,99 @@
+// Prometheus metrics of this process (prom-client): what an operator watches in production. The
+// API serves them at GET /metrics; in `npm run dev` the worker shares the process, so one scrape
+// shows both. Names are `threadline_*` (CONTRACT.md names the webhook histogram).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'threadline_' });
+
+export const webhookDuration = new Histogram({
+  name: 'threadline_webhook_duration_seconds',
+  help: 'Time from a webhook request to its answer, by HTTP status',
+  labelNames: ['status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+export const webhookEvents = new Counter({
+  name: 'threadline_webhook_events_total',
+  help: 'Webhook events by outcome: handed (to Temporal, or recorded when no run waits for them) or refused (503: Meta retries)',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const activityDuration = new Histogram({
+  name: 'threadline_activity_duration_seconds',
+  help: 'Activity (and local activity) execution time, by activity and result',
+  labelNames: ['activity', 'result'] as const,
+  buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  registers: [registry],
+});
+
+export const activityFailures = new Counter({
+  name: 'threadline_activity_failures_total',
+  help: 'Activity attempts that failed, by activity and failure type',
+  labelNames: ['activity', 'type'] as const,
+  registers: [registry],
+});
+
+export const outboxSends = new Counter({
+  name: 'threadline_outbox_sends_total',
+  help: 'Outbox sends to WhatsApp by kind (reply, ack, answer, follow_up, template, scheduled) and result',
+  labelNames: ['kind', 'result'] as const,
+  registers: [registry],
+});
+
+export const slaBreaches = new Counter({
+  name: 'threadline_sla_breaches_total',
+  help: 'Response deadlines missed (each escalates)',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+
+/** Registered by whoever holds the database (the API): queue depth per team, read at scrape time. */
+export function registerQueueDepth(read: () => Promise<Array<{ team: string; depth: number }>>): void {
+  if (registry.getSingleMetric('threadline_team_queue_depth')) return;
+  new Gauge({
+    name: 'threadline_team_queue_depth',
+    help: 'Conversations waiting in each team queue for an agent with capacity',
+    labelNames: ['team'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { team, depth } of await read()) this.set({ team }, depth);
+    },
+  });
+}
+
+const failureType = (err: unknown): string => {
+  const e = err as { type?: unknown; name?: unknown };
+  return typeof e?.type === 'string' ? e.type : typeof e?.name === 'string' ? e.name : 'Error';
+};
+
+/** Every activity timed and its failures counted; sends also counted by kind and result. */
+export function instrumentActivities<T extends Record<string, unknown>>(activities: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    if (typeof fn !== 'function') {
+      out[name] = fn;
+      continue;
+    }
+    out[name] = async (...args: unknown[]) => {
+      const end = activityDuration.startTimer({ activity: name });
+      try {
+        const r = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        end({ result: 'ok' });
+        if (name === 'send') outboxSends.inc({ kind: String((args[0] as { kind?: unknown })?.kind ?? 'unknown'), result: 'sent' });
+        if (name === 'commitEscalation') slaBreaches.inc({ kind: String(((args[0] as { breach?: { payload?: { slaKind?: unknown } } })?.breach?.payload?.slaKind) ?? 'unknown') });
+        return r;
+      } catch (err) {
+        end({ result: 'error' });
+        const type = failureType(err);
+        activityFailures.inc({ activity: name, type });
+        if (name === 'send') outboxSends.inc({ kind: String((args[0] as { kind?: unknown })?.kind ?? 'unknown'), result: type });
+        throw err;
+      }
+    };
+  }
+  return out as T;
+}
