@@ -49,66 +49,122 @@ type Topic =
   | 'stock'
   | 'order'
   | 'contact'
-  | 'discount';
+  | 'discount'
+  | 'pickup'
+  | 'online';
 
-/** Multi-word phrases first (replaced by their concept, or by nothing, before single words are read). */
-const PHRASES: Array<[string, Topic | null]> = [
-  // A duration is not a price ("how long is the warranty", "كم مدة الضمان").
-  ['how long', null],
-  ['how many years', null],
-  ['how many days', null],
-  ['كم مده', null],
-  ['مده', null],
-  ['كم سنه', null],
-  ['كم يوم', null],
-  ['my order', 'order'],
-  ['my orders', 'order'],
-  ['our order', 'order'],
-  ['the order', 'order'],
-  ['to order', 'order'],
-  ['order number', 'order'],
-  ['cancel my', 'order'],
-  ['how much', 'price'],
-  ['what time', 'hours'],
-  ['working hours', 'hours'],
-  ['opening hours', 'hours'],
-  ['business hours', 'hours'],
-  ['cash on delivery', 'payment'],
-  ['pay on delivery', 'payment'],
-  ['apple pay', 'payment'],
-  ['in stock', 'stock'],
-  ['phone number', 'contact'],
-  ['الدفع عند الاستلام', 'payment'],
-  ['عند الاستلام', 'payment'],
-  ['الساعه كم', 'hours'],
-  ['ساعات العمل', 'hours'],
-  ['مواعيد العمل', 'hours'],
-  ['b kam', 'price'],
-  ['ala kam', 'price'],
+/** Multi-word phrases first (replaced by their topics, or by nothing, before single words are read). */
+const PHRASES: Array<[string, Topic[]]> = [
+  // A duration is not a price ("how long is the warranty", "كم مدة الضمان", "كم ياخذ التوصيل").
+  ['how long', []],
+  ['how much time', []],
+  ['how many years', []],
+  ['how many days', []],
+  ['how many', []],
+  ['كم مده', []],
+  ['مده', []],
+  ['كم سنه', []],
+  ['كم يوم', []],
+  ['كم ياخذ', []],
+  ['كم تاخذ', []],
+  ['kam yom', []],
+  ['kam youm', []],
+  ['kam yoom', []],
+  // Arabizi "is there" (fee tawseel?) is not a fee.
+  ['fee tawseel', ['delivery']],
+  ['fi tawseel', ['delivery']],
+  ['delivery fee', ['delivery', 'price']],
+  ['delivery fees', ['delivery', 'price']],
+  ['delivery charge', ['delivery', 'price']],
+  ['shipping fee', ['delivery', 'price']],
+  // The buyer's own order, shipment or driver: a person looks it up.
+  ['my order', ['order']],
+  ['my orders', ['order']],
+  ['our order', ['order']],
+  ['the order', ['order']],
+  ['to order', ['order']],
+  ['order number', ['order']],
+  ['delivery guy', ['order']],
+  ['delivery man', ['order']],
+  ['new address', ['order']],
+  ['الي طلبته', ['order']],
+  ['اللي طلبته', ['order']],
+  // Coming back to the shop is a visit, not a return of goods.
+  ['return to the', []],
+  ['return to your', []],
+  ['come back', []],
+  ['how much', ['price']],
+  ['what time', ['hours']],
+  ['working hours', ['hours']],
+  ['opening hours', ['hours']],
+  ['business hours', ['hours']],
+  ['cash on delivery', ['payment']],
+  ['pay on delivery', ['payment']],
+  ['apple pay', ['payment']],
+  ['in stock', ['stock']],
+  ['phone number', ['contact']],
+  ['where are you', ['location']],
+  ['where r u', ['location']],
+  ['الدفع عند الاستلام', ['payment']],
+  ['عند الاستلام', ['payment']],
+  ['الساعه كم', ['hours']],
+  ['كم الساعه', ['hours']],
+  ['ساعات العمل', ['hours']],
+  ['مواعيد العمل', ['hours']],
+  ['b kam', ['price']],
+  ['ala kam', ['price']],
 ];
+
+/** "where" asks for the shop only when nothing else is named ("where is the invoice" is not the address). */
+const WHERE = new Set(['where', 'وين', 'فين', 'اين', 'wen', 'wein', 'wain', 'fen', 'kahan']);
+/** The shop's own nouns: its location unless another topic is asked ("when does the showroom open" is hours). */
+/** "when ... arrive/deliver" asks about a delivery under way, not the delivery areas. */
+const WHEN = new Set(['when', 'متى', 'امتى', 'mata', 'emta', 'imta', 'kab']);
+/** A negation before a topic ("I don't need delivery"): the matcher does not guess what is meant. */
+const NEGATION = new Set(['dont', 'not', 'no', 'never', 'without', 'مو', 'مش', 'مب', 'مابي', 'مابغى', 'ماابي', 'mish', 'mo', 'mesh', 'nahi', 'nahin']);
+const SHOP = new Set(['shop', 'store', 'showroom', 'محل', 'المحل', 'معرض', 'المعرض', 'وينكم', 'فينكم', 'مكانكم', 'ma7al', 'mahal', 'm7al', 'ma3rad', 'ma3rd']);
+/** Words that make a message about the buyer's own order, shipment or purchase. */
+const OWN = new Set([
+  'mine', 'ordered', 'bought', 'purchased', 'arrive', 'arrives', 'arriving', 'arrival', 'arrived', 'dispatched', 'shipped', 'driver', 'invoice', 'receipt', 'ticket',
+  'cancel', 'change', 'reschedule', 'instead', 'tracking', 'track', 'parcel', 'package', 'shipment',
+  'طلبي', 'طلبيتي', 'طلبته', 'طلبتها', 'اشتريته', 'اشتريتها', 'الاوردر', 'اوردر', 'الاوردر', 'شحنتي', 'الشحنه', 'شحنه', 'المندوب', 'مندوب', 'السواق', 'فاتوره', 'الفاتوره', 'الغاء', 'الغي', 'حقي', 'بتاعي', 'تبعي',
+  'order', 'talabi', 'mandoob', 'mandob', 'sha7na', 'shahna', 'ta3i', '7agi', '7aggi', 'betaa3i',
+]);
+/** "my ..." is about the buyer's own purchase unless it names one of these ("deliver to my home", "pay with my card"). */
+const MY = new Set(['my', 'mera', 'meri', 'mere']);
+const MY_GENERIC = new Set(['home', 'house', 'city', 'town', 'place', 'area', 'address', 'family', 'friend', 'card', 'phone', 'number', 'wife', 'husband', 'kids', 'office', 'work', 'apartment', 'flat', 'villa', 'mind', 'own']);
+/** Cities and regions a delivery question names (never a product). */
+const PLACES = new Set(
+  (
+    'city riyadh riyad jeddah jedda jiddah dammam khobar mecca makkah makka medina madinah madina taif abha tabuk qassim buraidah buraydah hail jazan jizan najran yanbu jubail ahsa hofuf dhahran qatif khamis ' +
+    'dubai abu dhabi sharjah ajman doha kuwait manama bahrain muscat oman cairo alexandria iskandaria giza amman beirut ' +
+    'مدينه مدينتي الرياض رياض جده جدة الدمام دمام الخبر خبر مكه المدينه الطايف طايف الطائف ابها تبوك القصيم بريده حايل جازان نجران ينبع الجبيل الاحساء الظهران القطيف خميس ' +
+    'دبي ابوظبي الشارقه الدوحه الكويت البحرين المنامه مسقط عمان القاهره الاسكندريه اسكندريه لاسكندريه الجيزه بيروت'
+  ).split(' '),
+);
 
 const WORDS: Record<Topic, string[]> = {
   hours: [
     'open', 'opens', 'opening', 'opened', 'close', 'closes', 'closing', 'closed', 'hours', 'timing', 'timings', 'schedule',
     'دوام', 'دوامكم', 'الدوام', 'ساعات', 'تفتحون', 'تفتح', 'يفتح', 'تفتحو', 'فاتحين', 'مفتوح', 'مفتوحين', 'تسكرون', 'تسكر', 'تقفلون', 'تغلقون', 'يغلق', 'مواعيد', 'مواعيدكم',
-    'dawam', 'dawamkom', 'tftahoon', 'tiftahoon', 'tftah', 'fat7in', 'fatheen', 'maw3eed',
+    'khulti', 'khulta', 'khulega', 'dawam', 'dawamkom', 'tftahoon', 'tiftahoon', 'tftah', 'fat7in', 'fatheen', 'maw3eed',
   ],
   location: [
     // "where" asks for a place (an order's whereabouts is caught by the order topic first); the
     // shop's own nouns (shop, showroom, محل) are plain words: "when does the showroom open" is hours.
-    'where', 'location', 'located', 'address', 'branch', 'branches', 'map', 'directions',
-    'وين', 'فين', 'اين', 'موقع', 'موقعكم', 'عنوان', 'عنوانكم', 'مكان', 'مكانكم', 'فرع', 'فروع', 'لوكيشن', 'اللوكيشن', 'خريطه',
-    'wen', 'wein', 'wain', 'fen', 'lokation', 'lokeshn', 'makan', 'makankom', 'far3', 'mawqe3', '3nwan', 'enwan',
+    'location', 'located', 'address', 'branch', 'branches', 'map', 'directions',
+    'موقع', 'موقعكم', 'عنوان', 'عنوانكم', 'مكان', 'فرع', 'فروع', 'فرعكم', 'لوكيشن', 'اللوكيشن', 'خريطه', 'الخريطه',
+    'lokation', 'lokeshn', 'makan', 'makankom', 'far3', 'mawqe3', '3nwan', 'enwan',
   ],
   delivery: [
     'deliver', 'delivers', 'delivery', 'deliveries', 'delivering', 'ship', 'ships', 'shipping', 'shipment', 'courier',
-    'توصيل', 'التوصيل', 'توصلون', 'توصلو', 'يوصل', 'توصل', 'شحن', 'الشحن', 'تشحنون', 'مندوب',
+    'توصيل', 'التوصيل', 'توصلون', 'توصلو', 'بتوصلوا', 'بتوصلو', 'يوصل', 'توصل', 'شحن', 'الشحن', 'تشحنون', 'دليفري', 'الدليفري',
     'tawseel', 'taw9eel', 'twseel', 'tawsil', 'towseel', 'shahn', 'sha7n', 'tewasloon', 'twasloon',
   ],
   price: [
     'price', 'prices', 'pricing', 'cost', 'costs', 'fee', 'fees', 'charge', 'charges', 'free',
-    'كم', 'سعر', 'السعر', 'اسعار', 'الاسعار', 'بكم', 'تكلفه', 'رسوم', 'مجاني', 'مجانا', 'ببلاش', 'بلاش',
-    'kam', 'bkam', 'se3r', 'si3r', 'sa3r', 'as3ar', 'majani', 'balash',
+    'كم', 'سعر', 'السعر', 'اسعار', 'الاسعار', 'بكم', 'بكام', 'تكلفه', 'رسوم', 'مجاني', 'مجانا', 'ببلاش', 'بلاش',
+    'فلوس', 'بفلوس', 'kam', 'bkam', 'se3r', 'si3r', 'sa3r', 'as3ar', 'majani', 'balash',
   ],
   payment: [
     'pay', 'paying', 'payment', 'payments', 'cash', 'card', 'cards', 'visa', 'mastercard', 'mada', 'installment', 'installments', 'instalments', 'tabby', 'tamara', 'cod',
@@ -125,13 +181,13 @@ const WORDS: Record<Topic, string[]> = {
   stock: ['stock', 'available', 'availability', 'متوفر', 'متوفره', 'موجود', 'موجوده', 'متاح', 'mtwafer', 'mawjood', 'mawjod'],
   // "order" alone is a plain word ("free shipping for big orders"); a buyer's own order is caught
   // by the phrases above, by tracking words, and by "order" next to a number.
-  order: ['ordered', 'tracking', 'track', 'parcel', 'package', 'طلبي', 'طلبيتي', 'الطلب', 'طلبيه', 'شحنتي', 'اطلب', 'talabi'],
+  order: ['اطلب', 'الطلب', 'طلبيه'],
   contact: ['call', 'email', 'contact', 'whatsapp', 'رقم', 'تواصل', 'اتصال', 'ايميل'],
+  pickup: ['pick', 'pickup', 'collect', 'collection', 'استلم', 'استلامه', 'استلمه', 'اجي اخذ', 'اخذه'],
+  online: ['app', 'application', 'website', 'site', 'online', 'link', 'instagram', 'تطبيق', 'التطبيق', 'موقعكم الالكتروني', 'الموقع الالكتروني', 'اونلاين', 'رابط', 'انستقرام'],
   discount: ['discount', 'discounts', 'coupon', 'promo', 'offer', 'offers', 'sale', 'خصم', 'خصومات', 'كوبون', 'عرض', 'عروض', 'تخفيضات', 'khasm'],
 };
 
-/** Which topics a pair of concepts may stand for together (a payment question may say "delivery"). */
-const IMPLIED: Partial<Record<Topic, Topic[]>> = { payment: ['delivery'], price: [], assembly: ['delivery'] };
 
 const SERVICES = new Set<Topic>(['hours', 'location', 'delivery', 'payment', 'warranty', 'returns', 'assembly']);
 
@@ -144,7 +200,10 @@ const STOP = new Set(
     'a an the is are am was were be been do does did doing done you your yours u ur i im me my we us our it its this that these those to of in on at for from with and or ' +
     'can could would will shall should may might please pls plz hi hello hey dear sir madam there here what whats which who whom whose how when why any some ' +
     'have has had get got tell know want like need also just about then than so if not no yes ok okay thanks thank much many more tomorrow today now tonight ' +
-    'dont cant wont doesnt didnt isnt arent send give let exactly still really ' +
+    'dont cant wont doesnt didnt isnt arent send give let exactly still really up big small large every any also even too find orders above over under minimum purchase ' +
+    'tonight today tomorrow take possible guys good morning evening afternoon on during usually normally generally ' +
+    'الحين الان اليوم بكره ينفع ممكن يصير صباح الخير مساء ' +
+    'el al lel il wla wala ولا kya aap hai hain karte karein kaise kitne lete ka ki ke ko se hum mujhe ' +
     'هل في من على الى الي عن مع انا انت انتم انتو احنا نحن هذا هذه ذلك هو هي او و يا لو سمحت ممكن اقدر نقدر ابغى ابي ابغي بغيت عندكم عندك فيه فيه يوجد في وش ايش شو ماذا ما متى كيف ليش لماذا ' +
     'السلام عليكم مرحبا اهلا هلا شكرا الله يعطيك العافيه بالضبط لي لنا ارسل ارسلي ابعث ابعتلي اذا لا ' +
     'hal fe fi fee min ana enta antum ento e7na ya law mmkn momken abi abgha 3ndkom 3andkom wesh wsh esh shu mata emta kaif kef leh'
@@ -179,37 +238,78 @@ function stem(w: string): string {
 
 interface Features {
   topics: Set<Topic>;
-  /** Content words (stemmed), no stop words, no concept words. */
+  /** Content words (stemmed), no stop words, no topic words, no places. */
   words: Set<string>;
+  /** Words that make it about the buyer's own order (caught before matching). */
+  own: string[];
+  /** "available"/"in stock" was said (before a service topic took the message over). */
+  stockAsked: boolean;
+  /** A topic word right after a negation ("I don't need delivery"). */
+  negated: boolean;
 }
 
 /** The features of a text (a message or an example question). */
 export function features(text: string): Features {
   let norm = ` ${normalizeForMatch(text)} `;
   const topics = new Set<Topic>();
-  for (const [phrase, topic] of PHRASES) {
+  for (const [phrase, found] of PHRASES) {
     const at = ` ${phrase} `;
     if (norm.includes(at)) {
-      if (topic) topics.add(topic);
+      for (const t of found) topics.add(t);
       norm = norm.split(at).join(' ');
     }
   }
   if (/ (order|orders|طلب|طلبيه) #?\d+ /.test(norm) || / \d+ (order|طلب) /.test(norm)) topics.add('order');
   const words = new Set<string>();
+  const own: string[] = [];
+  let where = false;
+  let shop = false;
+  let when = false;
+  let prev = '';
+  let negatedAt = -10;
+  let negated = false;
+  let i = -1;
   for (const raw of splitTokens(norm.trim())) {
+    i++;
+    if (NEGATION.has(raw)) negatedAt = i;
+    if (WHEN.has(raw)) when = true;
+    if (OWN.has(raw)) own.push(raw);
+    if (MY.has(prev) && !MY_GENERIC.has(raw) && !PLACES.has(raw) && !STOP.has(raw) && !(CONCEPT_OF.get(raw) && CONCEPT_OF.get(raw) !== 'delivery')) own.push(`${prev} ${raw}`);
+    prev = raw;
+    if (WHERE.has(raw)) {
+      where = true;
+      continue;
+    }
+    if (SHOP.has(raw)) {
+      shop = true;
+      // One word for the shop, whatever it is called (store, showroom, المعرض...).
+      words.add('shop');
+      continue;
+    }
     const t = CONCEPT_OF.get(raw) ?? CONCEPT_OF.get(stem(raw)) ?? (raw.length > 3 && raw.startsWith('و') ? CONCEPT_OF.get(raw.slice(1)) : undefined);
     if (t) {
       topics.add(t);
+      if (i - negatedAt <= 3) negated = true;
       continue;
     }
-    if (STOP.has(raw) || /^\d+$/.test(raw) || raw.length < 2) continue;
+    if (STOP.has(raw) || OWN.has(raw) || /^\d+$/.test(raw) || raw.length < 2) continue;
+    // A city ("to Abha", "لجدة") is where, never what: it does not count as a product.
+    if (PLACES.has(raw) || (raw.length > 3 && raw.startsWith('ل') && PLACES.has(raw.slice(1))) || (raw.startsWith('لل') && PLACES.has(`ال${raw.slice(2)}`))) continue;
     words.add(stem(raw));
   }
-  for (const t of [...topics]) for (const implied of IMPLIED[t] ?? []) if (topics.has(implied) && t !== implied) topics.delete(implied);
+  const stockAsked = topics.has('stock');
+  if (when && topics.has('delivery')) own.push('when ... deliver');
+  // "where" asks for a place: with another topic too (two questions), alone only when it names
+  // nothing else ("where is the fabric from" is not the address). The shop's nouns mean its location
+  // only when nothing else is asked ("when does the showroom open" is hours).
+  if (where && (topics.size > 0 || [...words].every((w) => SHOP_STEMS.has(w)))) topics.add('location');
+  else if (shop && topics.size === 0) topics.add('location');
   // "available" with a service (is cash on delivery available?) is about the service, not stock.
   if (topics.has('stock') && [...topics].some((t) => SERVICES.has(t))) topics.delete('stock');
-  return { topics, words };
+  return { topics, words, own, stockAsked, negated };
 }
+
+const SHOP_STEMS = new Set(['shop']);
 
 const TOPIC_WEIGHT = 3;
 
@@ -268,8 +368,11 @@ function overlap(k: PreparedKnowledge, m: Features, q: Features): number {
   let wq = 0;
   let unknown = 0;
   for (const w of m.words) {
+    // Named in the message and not in this question: it dilutes the match (a product, a thing,
+    // or another entry's word).
+    if (!q.words.has(w)) unknown++;
     if (!k.vocabulary.has(w)) {
-      unknown++;
+      wm += 1;
       continue;
     }
     wm += weight(k, w);
@@ -279,9 +382,10 @@ function overlap(k: PreparedKnowledge, m: Features, q: Features): number {
     wq += x;
     if (m.words.has(w)) inter += x;
   }
-  const wordScore = wm === 0 && wq === 0 ? 1 : wm === 0 || wq === 0 ? 0.5 : (2 * inter) / (wm + wq);
+  // Nothing named beyond the topic: a full match on a bare question, a good one on a longer one.
+  const wordScore = wm === 0 ? (wq === 0 ? 1 : 0.6) : wq === 0 ? 0 : (2 * inter) / (wm + wq);
   const score = m.topics.size === 0 ? 0.8 * wordScore : TOPIC_SHARE * topicScore + (1 - TOPIC_SHARE) * wordScore;
-  return Math.max(0, score - Math.min(0.2, 0.05 * unknown));
+  return Math.max(0, score - Math.min(0.16, 0.04 * unknown));
 }
 
 /** How much of a match is the topics agreeing (the rest: shared words). */
@@ -296,7 +400,11 @@ const UNHAPPY = [
   'unacceptable', 'terrible', 'worst', 'broken', 'damaged', 'scam', 'disappointed', 'angry', 'not happy', 'complain', 'complaint',
   'ما له فايده', 'مالها فايده', 'رفضتوا', 'رفضتو', 'رفضوا', 'ما جا', 'ما وصل', 'ماوصل', 'ما وصلت', 'ماجا', 'انتظر من', 'متاخر', 'تاخر', 'تاخير', 'سيء', 'سيئه', 'زفت',
   'مكسور', 'مكسوره', 'خربان', 'نصب', 'حرامي', 'شكوى', 'زعلان', 'مو راضي',
-  'wa9al', 'ma wasal', 'ma ja',
+  'slow', 'expensive', 'overpriced', 'hate', 'promised', 'charged me', 'charge me', 'charged', 'snapped', 'scratched', 'scratch', 'dent', 'dented', 'defective', 'faulty',
+  'didnt cover', 'doesnt cover', 'doesnt work', 'not working', 'never showed', 'never open', 'always closed', 'for nothing', 'mess', 'waste', 'ridiculous', 'joke', 'lied', 'liar',
+  'why', 'ليش', 'لماذا', 'ليه', 'leh', 'lesh', 'laish', 'lish',
+  'بطيء', 'بطي', 'غالي', 'غاليه', 'ما ينفع', 'ماينفع', 'بدون تركيب', 'خايس', 'ما ركب', 'ما ركبوا', 'كسر', 'انكسر', 'خدش', 'مخدوش', 'وعدتوني', 'وعدتونا', 'ما وصلني', 'ماوصلني', 'خربت', 'تعبان',
+  'wa9al', 'ma wasal', 'ma ja', 'ma wasalni', 'toot', 'kharab', 'ghali',
 ].map((p) => ` ${p} `);
 
 const NEVER: Record<string, string> = {
@@ -322,16 +430,17 @@ export function matchAnswer(text: string | null, classification: Classification,
   if (classification.urgency === 'urgent') return none('urgent: a person answers it');
   if (knowledge.entries.length === 0) return none('the knowledge base is empty');
   const padded = ` ${normalizeForMatch(text)} `;
-  const unhappy = UNHAPPY.find((p) => padded.includes(p));
-  if (unhappy) return none(`sounds unhappy ("${unhappy.trim()}"): a person answers it`);
+  const unhappy = UNHAPPY.find((p) => padded.includes(p)) ?? (/!{2,}|\?{3,}/.test(text) ? '!!' : undefined);
+  if (unhappy) return none(`sounds unhappy or asks why ("${unhappy.trim()}"): a person answers it`);
   const m = features(text);
   if (m.topics.size === 0 && m.words.size === 0) return none('nothing to match');
-  if (m.topics.has('order')) return none('about an order: a person looks it up');
+  if (m.negated) return none('a negation next to what it asks: a person reads it');
+  if (m.topics.has('order') || m.own.length > 0) return none(`about the buyer's own order${m.own.length ? ` ("${m.own[0]}")` : ''}: a person looks it up`);
 
   // Things named that no example question mentions: for a price or stock question, a product.
   const unknown = [...m.words].filter((w) => !knowledge.vocabulary.has(w));
-  const serviceTopic = [...m.topics].some((t) => t !== 'price' && t !== 'stock');
-  if (unknown.length > 0 && (m.topics.has('price') || m.topics.has('stock')) && !serviceTopic) {
+  // (Whatever else it asks: "how much is the sofa with delivery" is the sofa's price.)
+  if (unknown.length > 0 && (m.topics.has('price') || m.stockAsked)) {
     return none(`a price or stock question about ${unknown.slice(0, 3).join(', ')}, which no entry covers`);
   }
 
