@@ -1,5 +1,7 @@
 // npm run worker: the Temporal worker, against DATABASE_URL and TEMPORAL_ADDRESS (production).
+import http from 'node:http';
 import path from 'node:path';
+import { registry } from '../activities/metrics.js';
 import { FileMediaStore } from '../db/media.js';
 import { hostname } from 'node:os';
 import { createActivities } from '../activities/index.js';
@@ -24,9 +26,24 @@ async function main() {
     identity: `threadline-worker@${hostname()}:${process.pid}`,
   });
   runner.start();
+  // The worker's own metrics (activities, sends), for Prometheus to scrape: METRICS_PORT.
+  const metricsPort = Number(process.env.METRICS_PORT ?? 0);
+  const metricsServer =
+    Number.isInteger(metricsPort) && metricsPort > 0
+      ? http
+          .createServer((req, res) => {
+            if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end();
+            registry.metrics().then(
+              (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+              (err: Error) => res.writeHead(500).end(err.message),
+            );
+          })
+          .listen(metricsPort, config.host, () => log.info(`worker metrics on http://${config.host}:${metricsPort}/metrics`))
+      : undefined;
   // Every worker makes sure the schedule exists; the first one creates it.
   void ensureReconcilerSchedule(temporal, config.temporal.taskQueue).catch((err) => log.warn({ err }, 'could not create the reconciler schedule'));
   onShutdownSignals(async () => {
+    metricsServer?.close();
     await runner.stop();
     await temporal.connection.close().catch(() => {});
     await db.close();

@@ -1,5 +1,6 @@
 // GET /metrics on the full stack: the series an operator needs move when traffic flows; from
 // elsewhere than loopback it takes an admin token.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { agentWithToken, inbound, post } from '../helpers/api.js';
@@ -67,6 +68,14 @@ describe('GET /metrics', () => {
     const after = await scrape();
     const failed = value(after, 'threadline_activity_failures_total', { activity: 'send' }) - value(before, 'threadline_activity_failures_total', { activity: 'send' });
     expect(failed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('every series the Grafana dashboard (ops/grafana-dashboard.json) plots is one this process exports', async () => {
+    const dash = JSON.parse(readFileSync(new URL('../../ops/grafana-dashboard.json', import.meta.url), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+    const names = new Set(dash.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/threadline_[a-z0-9_]+/g) ?? [])).map((n) => n.replace(/_(bucket|count|sum)$/, '')));
+    expect(names.size).toBeGreaterThanOrEqual(8);
+    const text = await scrape();
+    for (const n of names) expect(text, n).toMatch(new RegExp(`^# TYPE ${n} `, 'm'));
   });
 
   it('from elsewhere than loopback: 401 without a token, 403 for an agent, 200 for an admin', async () => {
