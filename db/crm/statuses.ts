@@ -75,6 +75,15 @@ async function applyToMessage(
 }
 
 /**
+ * One lock per message id for the transaction, in a fixed order: a status and the record of its
+ * message never pass each other (without it, a status arriving while the message is being written
+ * is kept as an orphan that the message's write, not seeing it yet, never applies).
+ */
+async function lockMessageIds(tx: Tx, ids: readonly string[]): Promise<void> {
+  for (const id of [...ids].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tl:msg:${id}`}, 0))`);
+}
+
+/**
  * Records statuses in one transaction: each on its message (rows locked in id order, so two
  * webhooks never deadlock) with a timeline event, or kept as `orphan_status` until its message
  * is recorded. Redelivered statuses change nothing.
@@ -83,6 +92,7 @@ export async function recordStatuses(db: Db, statuses: StatusEvent[], raws: Map<
   if (statuses.length === 0) return [];
   return db.transaction(async (tx) => {
     const ids = [...new Set(statuses.map((s) => s.waMessageId))];
+    await lockMessageIds(tx, ids);
     const rows = await tx
       .select({
         id: messages.id,
@@ -135,6 +145,9 @@ export async function recordStatuses(db: Db, statuses: StatusEvent[], raws: Map<
  * recorded: in the caller's transaction, in the order Meta sent them.
  */
 export async function applyEarlyStatuses(tx: Tx, message: { id: string; waMessageId: string; conversationId: string; contactId: string; status: string; direction: string; sentAt: Date }): Promise<number> {
+  // After the message's insert: a status transaction that began before it finishes first (its
+  // orphan is then visible here), one that begins after waits and sees the message.
+  await lockMessageIds(tx, [message.waMessageId]);
   const early = await tx
     .select({ id: interactionEvents.id, payload: interactionEvents.payload, at: interactionEvents.at })
     .from(interactionEvents)
