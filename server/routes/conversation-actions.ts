@@ -101,6 +101,7 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
     if (!row) throw new HttpError(404, 'not_found', `no conversation ${req.params.id}`);
     assertConversationAccess(principalOf(req), row.id, row);
     return {
+      conversationId: row.id,
       executeUpdate: <Ret, Args extends [unknown, ...unknown[]]>(update: UpdateDefinition<Ret, Args>, o: { args: Args }) =>
         actOnConversation({ db: opts.db, temporal: opts.temporal, taskQueue: opts.taskQueue }, row, update, o.args),
     };
@@ -319,7 +320,8 @@ export const conversationActionRoutes: FastifyPluginAsyncTypebox<ActionRoutesOpt
       const handle = await handleOf(req);
       // With an Idempotency-Key, the id is the key's (per conversation and caller): a retried request schedules nothing more.
       const key = req.headers['idempotency-key'];
-      const id = key ? uuidFrom(`${req.params.id}:${p.actor}:${key}`) : randomUUID();
+      // (By the row id: a retry naming the conversation by its workflow id is the same request.)
+      const id = key ? uuidFrom(`${handle.conversationId}:${p.actor}:${key}`) : randomUUID();
       if (key) {
         const done = await findScheduledReply(opts.db, id);
         if (done) return reply.code(201).send({ id: done.id, at: done.at.toISOString() });

@@ -1,12 +1,12 @@
 // The knowledge-base matcher: the labelled sets (before and after tuning, reported apart by
 // `npm run --silent answer -- --eval`), the hard negatives one by one, and the validation of
 // what PUT /api/v1/knowledge takes.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateKnowledge, type KnowledgeEntry } from '../../domain/knowledge.js';
 import { automatedAnswersFor, DEFAULT_MIN_CONFIDENCE, features, matchAnswer, prepareKnowledge } from '../../workflows/policy/answer.js';
 import { classifyMessage } from '../../workflows/policy/classify/index.js';
+import { runCommand } from '../helpers/cli.js';
 
 const kbDoc = JSON.parse(readFileSync(new URL('../fixtures/answers/knowledge.json', import.meta.url), 'utf8'));
 const checked = validateKnowledge(kbDoc);
@@ -184,19 +184,7 @@ describe('automatedAnswersFor (the turn guard)', () => {
 });
 
 describe('npm run --silent answer', () => {
-  const repoRoot = new URL('../..', import.meta.url).pathname;
-  function runCli(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/answer.ts', ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, THREADLINE_DATA_DIR: '/nonexistent/threadline-test' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(input);
-    });
-  }
+  const runCli = (args: string[], input: string) => runCommand('server/answer.ts', input, { args, env: { THREADLINE_DATA_DIR: '/nonexistent/threadline-test' } });
 
   it('one line out per line in: knowledge per line or from --knowledge; errors in place', async () => {
     const inline = { entries: [{ id: 'hours', questions: ['When do you open?'], answer: { en: '9 to 5', ar: 'من ٩ إلى ٥' } }] };

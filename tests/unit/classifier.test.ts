@@ -1,9 +1,9 @@
 // The built-in rule-based classifier: accuracy on the labelled set, normalisation, tricky cases,
 // purity (it is bundled into workflow code) and the `classify` CLI.
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import {
   classifyMessage,
@@ -324,18 +324,7 @@ describe('purity (bundled into Temporal workflow code)', () => {
 });
 
 describe('classify CLI', () => {
-  function runCli(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/classify.ts'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(input);
-    });
-  }
+  const runCli = (input: string) => runCommand('server/classify.ts', input);
 
   it('writes one result per input line, in order, errors in place, and exits 0', async () => {
     const input = [

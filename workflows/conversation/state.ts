@@ -225,6 +225,16 @@ export class ConversationState {
    * Whether automation may send now: no human acted since `sinceGeneration`, nobody owns it (unless
    * the follow-up rules allow it when owned), not paused, the buyer did not opt out, it is open.
    */
+  /** Why automation may not send now (for a decision's reasons), or null when it may. */
+  automationBlocker(): string | null {
+    const s = this.snap;
+    if (s.takenOverBy) return `taken over by ${s.takenOverBy}`;
+    if (s.paused) return 'paused';
+    if (s.optedOut || s.context?.optedOut) return 'the buyer opted out';
+    if (s.status !== 'open' && s.status !== 'waiting') return `status ${s.status}`;
+    return null;
+  }
+
   automationMaySend(sinceGeneration: number, opts: { evenIfOwned?: boolean } = {}): boolean {
     const s = this.snap;
     return (

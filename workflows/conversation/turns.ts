@@ -191,12 +191,11 @@ export class TurnRunner {
     answerRules: { enabled: boolean; minConfidence: number },
   ): Promise<{ covered: Set<string>; sent: Array<{ waMessageId: string; entryId: string; confidence: number; language: string }>; reasons: string[] }> {
     const s = this.state.snapshot();
-    const maySend = this.state.automationMaySend(generation);
     const turn = automatedAnswersFor({
       burst,
       rules: answerRules,
-      maySend,
-      whyNot: s.takenOverBy ? `taken over by ${s.takenOverBy}` : s.paused ? 'paused' : s.optedOut || s.context?.optedOut ? 'the buyer opted out' : `status ${s.status}`,
+      maySend: this.state.automationMaySend(generation),
+      whyNot: this.state.automationBlocker() ?? 'a person acted meanwhile',
       answeredBefore: !!s.automatedAnswer,
     });
     const covered = new Set<string>();
