@@ -23,6 +23,7 @@ import type { MediaStore } from '../db/media.js';
 import type { GraphClient } from '../whatsapp/graph-client.js';
 import { templateRoutes } from './routes/templates.js';
 import { metricsRoutes } from './routes/metrics.js';
+import type { MetricsJson } from './worker-process.js';
 import { webhookDuration } from '../activities/metrics.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
 
@@ -42,6 +43,8 @@ export interface AppDeps {
   verifyToken: string;
   apiTokens: readonly string[];
   checks: ReadinessChecks;
+  /** Metrics of a worker in another process (npm run dev on Postgres), merged into GET /metrics. */
+  workerMetrics?: () => Promise<MetricsJson>;
   /** A pino logger; none -> silent. */
   logger?: FastifyServerOptions['loggerInstance'];
   /** Deadline for handing a webhook's events to Temporal (<= 3000 ms). */
@@ -107,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { checks: deps.checks });
-  await app.register(metricsRoutes, { db: deps.db, auth });
+  await app.register(metricsRoutes, { db: deps.db, auth, ...(deps.workerMetrics ? { workerMetrics: deps.workerMetrics } : {}) });
   // Every webhook answer timed, by status (a refused body too).
   app.addHook('onResponse', async (req, reply) => {
     if (req.method === 'POST' && req.routeOptions.url === '/webhooks/whatsapp') webhookDuration.observe({ status: String(reply.statusCode) }, reply.elapsedTime / 1000);

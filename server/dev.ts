@@ -16,6 +16,7 @@ import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
 import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
 import { ensureReconcilerSchedule, ensureSearchAttributesAt } from './temporal-setup.js';
 import { WorkerRunner, workflowBundle } from './worker-runner.js';
+import { WORKER_NICENESS, WorkerProcess, type MetricsJson } from './worker-process.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
 /** Where this machine reaches a server listening on `host`. */
@@ -52,7 +53,7 @@ async function main() {
   }, 1000).unref();
 
   // Bundling the workflow code takes seconds: start it while the rest comes up.
-  void workflowBundle().catch(() => {});
+  if (!config.databaseUrl || process.env.THREADLINE_DEV_WORKER === 'in-process') void workflowBundle().catch(() => {});
   try {
     db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, (m) => say(m));
     const openedDb = db;
@@ -131,17 +132,42 @@ async function main() {
     const graph = graphClientFor(config, simulatorUrl);
     const temporal = temporalClient(address, config.temporal.namespace);
     cleanup.push(() => temporal.connection.close().catch(() => {}));
-    runner = new WorkerRunner({
-      address,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      activities: createActivities({ db: db.db, graph, temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')), answerer: answererFromEnv(process.env) }),
-      log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
-      identity: `threadline-dev@${hostname()}:${process.pid}`,
-    });
-    runner.start();
-    const openedRunner = runner;
-    cleanup.push(() => openedRunner.stop());
+    // On Postgres the worker is a child process at a lower priority (the webhook's answer must not
+    // wait for a busy worker); PGlite is this process's alone, so there it runs in this process.
+    let worker: { state: string; waitUntilRunning(ms: number): Promise<boolean>; stop(): Promise<void> };
+    let workerMetrics: (() => Promise<MetricsJson>) | undefined;
+    if (db.kind === 'postgres' && process.env.THREADLINE_DEV_WORKER !== 'in-process') {
+      const child = new WorkerProcess({
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_NAMESPACE: config.temporal.namespace,
+          TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+          THREADLINE_DATA_DIR: config.dataDir,
+          LOG_LEVEL: config.logLevel === 'info' ? 'warn' : config.logLevel,
+          // The simulator stands in for Meta: the worker sends through it, as this process would.
+          ...(!config.whatsapp.accessToken && simulatorUrl ? { WHATSAPP_ACCESS_TOKEN: 'simulator', WHATSAPP_API_BASE_URL: simulatorUrl } : {}),
+        },
+        log: say,
+      });
+      child.start();
+      worker = child;
+      workerMetrics = () => child.metrics();
+      say(`worker: a separate process (pid ${child.pid}, niceness ${WORKER_NICENESS})`);
+    } else {
+      runner = new WorkerRunner({
+        address,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        activities: createActivities({ db: db.db, graph, temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')), answerer: answererFromEnv(process.env) }),
+        log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
+        identity: `threadline-dev@${hostname()}:${process.pid}`,
+      });
+      runner.start();
+      worker = runner;
+    }
+    const openedWorker = worker;
+    cleanup.push(() => openedWorker.stop());
 
     const app = await buildApp({
       db: db.db,
@@ -151,6 +177,7 @@ async function main() {
       wabaId: config.whatsapp.wabaId,
       ...(graph ? { graph } : {}),
       media: new FileMediaStore(path.join(config.dataDir, 'media')),
+      ...(workerMetrics ? { workerMetrics } : {}),
       appSecrets: config.whatsapp.appSecrets,
       verifyToken: config.whatsapp.verifyToken,
       apiTokens: config.apiTokens,
@@ -159,7 +186,7 @@ async function main() {
         database: openedDb.ping,
         temporal: temporalCheck(temporal),
         worker: async () => {
-          if (openedRunner.state !== 'running') throw new Error(`worker is ${openedRunner.state}`);
+          if (openedWorker.state !== 'running') throw new Error(`worker is ${openedWorker.state}`);
         },
       },
     });
@@ -169,7 +196,7 @@ async function main() {
       throw new ConfigError(listenErrorMessage(err, config));
     }
     cleanup.push(() => app.close());
-    if (!(await openedRunner.waitUntilRunning(90_000))) {
+    if (!(await openedWorker.waitUntilRunning(90_000))) {
       say('warning: the worker is not running yet; messages are accepted and will be processed once it is');
     }
     await ensureReconcilerSchedule(temporal, config.temporal.taskQueue).catch((err) => say(`could not create the reconciler schedule: ${(err as Error).message}`));

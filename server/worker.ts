@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, REQUIRED } from './config.js';
 import { createLogger, graphClientFor, onShutdownSignals, temporalClient } from './runtime.js';
 import { ensureReconcilerSchedule } from './temporal-setup.js';
 import { WorkerRunner } from './worker-runner.js';
+import { isMetricsRequest, type MetricsReply, type WorkerStateMessage } from './worker-process.js';
 
 async function main() {
   const config = loadConfig('production', process.env, REQUIRED.worker);
@@ -26,6 +27,22 @@ async function main() {
     identity: `threadline-worker@${hostname()}:${process.pid}`,
   });
   runner.start();
+  // Started by `npm run dev` (an IPC channel): report the state, answer metrics requests, and go
+  // when the parent goes.
+  if (process.send) {
+    let reported: string | undefined;
+    const report = setInterval(() => {
+      if (runner.state === reported) return;
+      reported = runner.state;
+      process.send?.({ threadlineWorker: runner.state } satisfies WorkerStateMessage);
+    }, 100);
+    report.unref();
+    process.on('message', (m) => {
+      if (!isMetricsRequest(m)) return;
+      void registry.getMetricsAsJSON().then((metrics) => process.send?.({ threadlineMetrics: m.threadlineMetrics, metrics } satisfies MetricsReply));
+    });
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
   // The worker's own metrics (activities, sends), for Prometheus to scrape: METRICS_PORT.
   const metricsPort = Number(process.env.METRICS_PORT ?? 0);
   const metricsServer =
