@@ -1,6 +1,7 @@
 // The conversation workflow's activities, one combined call per workflow task: what a turn needs
 // from the world is fetched, written and answered in one local activity, so a plain inbound text
 // costs one marker, not five (DESIGN.md, "Cost per message").
+import { messagesStored } from './metrics.js';
 import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -145,6 +146,7 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
     /** Record a batch of inbound messages, and everything the turn needs after it: context, classes, rules. */
     async ingest(input: IngestInput): Promise<IngestResult> {
       const r = await crm.recordInbound({ workflowId: input.workflowId, runId: input.runId, phoneNumberId: input.phoneNumberId, messages: input.messages });
+      if (r.newIds.length > 0) messagesStored.inc(r.newIds.length);
       const out: IngestResult = {
         conversationId: r.conversationId,
         contactId: r.contactId,

@@ -1,6 +1,6 @@
 // Prometheus metrics of this process (prom-client): what an operator watches in production. The
-// API serves them at GET /metrics; in `npm run dev` the worker shares the process, so one scrape
-// shows both. Names are `threadline_*` (CONTRACT.md names the webhook histogram).
+// API serves them at GET /metrics; in `npm run dev` the worker's are merged in (same process on
+// PGlite, over IPC from the worker process on Postgres), so one scrape shows both. Names are `threadline_*` (CONTRACT.md names the webhook histogram).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
@@ -96,4 +96,48 @@ export function instrumentActivities<T extends Record<string, unknown>>(activiti
     };
   }
   return out as T;
+}
+
+export const messagesStored = new Counter({
+  name: 'threadline_messages_stored_total',
+  help: 'Inbound messages written to Postgres by the ingest activity (a redelivery counts once)',
+  registers: [registry],
+});
+
+// The Temporal worker's own figures (its Rust core measures them), brought in by the worker runner.
+export const workflowTaskDuration = new Histogram({
+  name: 'threadline_workflow_task_duration_seconds',
+  help: 'Workflow tasks: execution (activation to completion), schedule_to_start (waiting for a worker), replay',
+  labelNames: ['phase'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  registers: [registry],
+});
+
+export const workflowTaskFailures = new Counter({
+  name: 'threadline_workflow_task_failures_total',
+  help: 'Workflow tasks that failed (a bug or non-determinism: the workflow retries the task)',
+  registers: [registry],
+});
+
+export const workflowCacheSize = new Gauge({
+  name: 'threadline_workflow_cache_size',
+  help: 'Workflows held in this worker process (sticky cache)',
+  registers: [registry],
+});
+
+/** One update from the SDK core's metrics buffer (seconds for durations), into the series above. */
+export function recordCoreMetric(name: string, value: number): void {
+  const bare = name.replace(/^temporal_/, '');
+  switch (bare) {
+    case 'workflow_task_execution_latency':
+      return workflowTaskDuration.observe({ phase: 'execution' }, value);
+    case 'workflow_task_schedule_to_start_latency':
+      return workflowTaskDuration.observe({ phase: 'schedule_to_start' }, value);
+    case 'workflow_task_replay_latency':
+      return workflowTaskDuration.observe({ phase: 'replay' }, value);
+    case 'workflow_task_execution_failed':
+      return workflowTaskFailures.inc(value);
+    case 'sticky_cache_size':
+      return workflowCacheSize.set(value);
+  }
 }

@@ -2,7 +2,16 @@
 // poll errors, e.g. while the server is down), until asked to stop.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  MetricsBuffer,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { recordCoreMetric } from '../activities/metrics.js';
 import type { Activities } from '../activities/index.js';
 import { ensureSearchAttributesAt } from './temporal-setup.js';
 
@@ -40,11 +49,21 @@ let runtimeInstalled = false;
 function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  // The core's metrics (workflow task latency, cache size) come to us through a buffer, drained
+  // into prom-client every second: one /metrics for everything, no second exporter port.
+  const buffer = new MetricsBuffer({ useSecondsForDurations: true });
   try {
-    Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN') ?? 'WARN') });
+    Runtime.install({
+      logger: new DefaultLogger((process.env.TEMPORAL_SDK_LOG_LEVEL as 'WARN') ?? 'WARN'),
+      telemetryOptions: { metrics: { buffer } },
+    });
   } catch {
     // Already installed by the host process (tests may install their own).
+    return;
   }
+  setInterval(() => {
+    for (const u of buffer.retrieveUpdates()) recordCoreMetric(u.metric.name, u.value);
+  }, 1000).unref();
 }
 
 export class WorkerRunner {

@@ -45,7 +45,11 @@ describe('GET /metrics', () => {
     expect(bad.status).toBe(401);
     const after = await eventually(async () => {
       const t = await scrape();
-      return value(t, 'threadline_outbox_sends_total', { kind: 'reply', result: 'sent' }) > value(before, 'threadline_outbox_sends_total', { kind: 'reply', result: 'sent' }) ? t : undefined;
+      const grew = (name: string, labels: Record<string, string>) => value(t, name, labels) > value(before, name, labels);
+      // The worker core's figures arrive through its metrics buffer, drained every second.
+      return grew('threadline_outbox_sends_total', { kind: 'reply', result: 'sent' }) && grew('threadline_workflow_task_duration_seconds_count', { phase: 'execution' })
+        ? t
+        : undefined;
     });
     const moved = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
     expect(moved('threadline_webhook_duration_seconds_count', { status: '200' })).toBeGreaterThanOrEqual(1);
@@ -55,6 +59,10 @@ describe('GET /metrics', () => {
     expect(moved('threadline_activity_duration_seconds_count', { activity: 'ingest', result: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(moved('threadline_activity_duration_seconds_count', { activity: 'send', result: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(moved('threadline_outbox_sends_total', { kind: 'reply', result: 'sent' })).toBe(1);
+    expect(moved('threadline_messages_stored_total', {})).toBe(1);
+    expect(moved('threadline_workflow_task_duration_seconds_count', { phase: 'execution' })).toBeGreaterThanOrEqual(1);
+    expect(moved('threadline_workflow_task_duration_seconds_count', { phase: 'schedule_to_start' })).toBeGreaterThanOrEqual(1);
+    expect(after).toMatch(/^threadline_workflow_cache_size [1-9]/m);
     expect(after).toMatch(/^# TYPE threadline_team_queue_depth gauge$/m);
     expect(after).toMatch(/^# TYPE threadline_sla_breaches_total counter$/m);
     expect(after).toMatch(/^threadline_process_resident_memory_bytes \d+/m);
