@@ -98,6 +98,21 @@ export function instrumentActivities<T extends Record<string, unknown>>(activiti
   return out as T;
 }
 
+let handoverBacklog: (() => Promise<number>) | undefined;
+/** Registered by the API: webhook events accepted and not yet handed to Temporal, read at scrape time. */
+export function registerHandoverBacklog(read: () => Promise<number>): void {
+  handoverBacklog = read;
+  if (registry.getSingleMetric('threadline_handover_backlog')) return;
+  new Gauge({
+    name: 'threadline_handover_backlog',
+    help: 'Webhook events accepted (stored) and not yet handed to their conversation workflow',
+    registers: [registry],
+    async collect() {
+      this.set(handoverBacklog ? await handoverBacklog().catch(() => 0) : 0);
+    },
+  });
+}
+
 export const messagesStored = new Counter({
   name: 'threadline_messages_stored_total',
   help: 'Inbound messages written to Postgres by the ingest activity (a redelivery counts once)',

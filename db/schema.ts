@@ -1,6 +1,7 @@
 // The CRM's core tables. One module; migrations are generated from it by drizzle-kit (db/migrations).
 import { relations, sql } from 'drizzle-orm';
 import {
+  bigserial,
   boolean,
   index,
   integer,
@@ -406,6 +407,32 @@ export const inboundRaw = pgTable('inbound_raw', {
   raw: jsonb('raw').notNull(),
   receivedAt: ts('received_at').notNull().defaultNow(),
 });
+
+/**
+ * Events accepted by the webhook and not yet handed to their conversation workflow: written before
+ * the 200 (durable acceptance), deleted once Temporal took them. A busy Temporal delays the hand-over,
+ * not the acknowledgement; whatever a process could not hand over, the sweeper does (server/handover.ts).
+ */
+export const inboundHandover = pgTable(
+  'inbound_handover',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    phoneNumberId: text('phone_number_id').notNull(),
+    /** signalWithStart (messages) or a plain signal (a status for a running conversation). */
+    start: boolean('start').notNull(),
+    waId: text('wa_id'),
+    summary: text('summary'),
+    /** The events without their raw JSON (that is in inbound_raw). */
+    events: jsonb('events').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    /** Being handed over by a process until then; the sweeper takes rows whose claim has lapsed. */
+    claimedUntil: ts('claimed_until').notNull().default(sql`now() + interval '30 seconds'`),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('inbound_handover_claimed_idx').on(t.claimedUntil)],
+);
 
 /** The global rules document (business hours, SLAs, teams, burst gap, automation texts), versioned. */
 /** The knowledge base automated answers come from: the newest version is current (none: empty). */

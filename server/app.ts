@@ -24,7 +24,8 @@ import type { GraphClient } from '../whatsapp/graph-client.js';
 import { templateRoutes } from './routes/templates.js';
 import { metricsRoutes } from './routes/metrics.js';
 import type { MetricsJson } from './worker-process.js';
-import { webhookDuration } from '../activities/metrics.js';
+import { registerHandoverBacklog, webhookDuration } from '../activities/metrics.js';
+import { Handover } from './handover.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
 
 export interface AppDeps {
@@ -49,6 +50,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['loggerInstance'];
   /** Deadline for handing a webhook's events to Temporal (<= 3000 ms). */
   ingressDeadlineMs?: number;
+  /** How long the webhook waits for a busy Temporal before it answers 200 (the events are stored). */
+  handoverWaitMs?: number;
 }
 
 /** Ids in paths may be up to this long (CONTRACT.md); longer ones answer 414. */
@@ -115,10 +118,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onResponse', async (req, reply) => {
     if (req.method === 'POST' && req.routeOptions.url === '/webhooks/whatsapp') webhookDuration.observe({ status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
+  // Accepted events go to Temporal from here; what could not go at once, the sweeper hands over.
+  const handover = new Handover({ client: deps.temporal, db: deps.db, taskQueue: deps.taskQueue, log: app.log });
+  handover.startSweeper();
+  app.addHook('onClose', async () => handover.stop());
+  registerHandoverBacklog(() => handover.backlog());
   await app.register(webhookRoutes, {
     appSecrets: deps.appSecrets,
     verifyToken: deps.verifyToken,
-    ingress: { client: deps.temporal, db: deps.db, taskQueue: deps.taskQueue, deadlineMs: deps.ingressDeadlineMs },
+    ingress: { client: deps.temporal, db: deps.db, taskQueue: deps.taskQueue, deadlineMs: deps.ingressDeadlineMs, handover, handoverWaitMs: deps.handoverWaitMs },
   });
   await app.register(
     async (api) => {

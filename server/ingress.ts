@@ -2,9 +2,8 @@
 // before the webhook answers 200. Messages: signalWithStart (the first one starts the conversation).
 // Statuses: signal the conversation of the message they report on; never start one for an unknown id.
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import pLimit from 'p-limit';
 import type { Db } from '../db/client.js';
 import { recordStatuses, statusKey } from '../db/crm/statuses.js';
 import { dbErrorMessage, isPermanentDbError, keepDeadLetter, sqlState } from '../db/dead-letters.js';
@@ -16,7 +15,7 @@ import {
   type SenderIdentity,
   type StatusEvent,
 } from '../whatsapp/events.js';
-import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
+import { Handover, type HandoverItem, type StoredHandoverItem } from './handover.js';
 import { phoneVariants } from '../domain/phone.js';
 import { conversationSummary } from './conversation-start.js';
 
@@ -33,7 +32,10 @@ export interface IngressDeps {
   taskQueue: string;
   /** Deadline for handing all events of one body to Temporal (at most 3 s by contract). */
   deadlineMs?: number;
-  concurrency?: number;
+  /** Hands accepted events to Temporal (and sweeps what lapsed); one per app. */
+  handover?: Handover;
+  /** How long to wait for a busy Temporal before the 200 (default HANDOVER_WAIT_MS). */
+  handoverWaitMs?: number;
 }
 
 export interface DispatchResult {
@@ -42,10 +44,6 @@ export interface DispatchResult {
   statuses: number;
   orphans: number;
 }
-
-/** Serialised size of one signal's events: far below Temporal's 2 MB payload limit (it warns at 256 KB). */
-export const SIGNAL_BYTES = 200 * 1024;
-const SIGNAL_EVENTS = 500;
 
 type EventRow = typeof interactionEvents.$inferInsert;
 
@@ -103,44 +101,66 @@ export async function keepInvalidItems(db: Db, items: { reason: string; raw: unk
 }
 
 /**
- * Raw JSON of every event, stored before the signal so that signals carry only what decisions need.
- * One statement per body; events already recorded (a redelivery) store nothing.
+ * One statement per body: the raw JSON of every message (not already recorded: a redelivery stores
+ * nothing), and the events to hand over, without their raw JSON (signals carry only what decisions need).
  */
-async function storeRaw(db: Db, events: InboundEvent[]): Promise<void> {
-  const rows = new Map<string, unknown>();
-  for (const ev of events) if (ev.kind === 'message' && ev.raw !== undefined && ev.raw !== null) rows.set(ev.waMessageId, ev.raw);
-  if (rows.size === 0) return;
-  const json = JSON.stringify([...rows].map(([key, raw]) => ({ key, raw })));
-  await db.execute(sql`
-    insert into inbound_raw (key, raw)
-    select x.key, x.raw from jsonb_to_recordset(${json}::jsonb) as x(key text, raw jsonb)
-    where not exists (select 1 from messages m where m.wa_message_id = x.key)
-    on conflict (key) do nothing`);
+async function storeAccepted(db: Db, events: InboundEvent[], items: HandoverItem[]): Promise<StoredHandoverItem[]> {
+  const raws = new Map<string, unknown>();
+  for (const ev of events) if (ev.kind === 'message' && ev.raw !== undefined && ev.raw !== null) raws.set(ev.waMessageId, ev.raw);
+  if (items.length === 0) return [];
+  const rawJson = JSON.stringify([...raws].map(([key, raw]) => ({ key, raw })));
+  const slim = items.map((i) => ({
+    workflow_id: i.workflowId,
+    phone_number_id: i.phoneNumberId,
+    start: i.start,
+    wa_id: i.waId ?? null,
+    summary: i.summary ?? null,
+    events: i.events.map(({ raw: _raw, ...rest }) => rest),
+  }));
+  const result = (await db.execute(sql`
+    with raw as (
+      insert into inbound_raw (key, raw)
+      select x.key, x.raw from jsonb_to_recordset(${rawJson}::jsonb) as x(key text, raw jsonb)
+      where not exists (select 1 from messages m where m.wa_message_id = x.key)
+      on conflict (key) do nothing
+    )
+    insert into inbound_handover (workflow_id, phone_number_id, start, wa_id, summary, events)
+    select x.workflow_id, x.phone_number_id, x.start, x.wa_id, x.summary, x.events
+    from rows from (jsonb_to_recordset(${JSON.stringify(slim)}::jsonb)
+      as (workflow_id text, phone_number_id text, start boolean, wa_id text, summary text, events jsonb)) with ordinality
+      as x(workflow_id, phone_number_id, start, wa_id, summary, events, n)
+    order by x.n
+    returning id`)) as unknown as { id: number | string }[] | { rows: { id: number | string }[] };
+  const ids = (Array.isArray(result) ? result : result.rows).map((r) => Number(r.id)).sort((x, y) => x - y);
+  // Ids follow insertion order (one sequence, one statement): the n-th item got the n-th id.
+  return items.map((item, n) => ({ ...item, events: slim[n]!.events as InboundEvent[], id: ids[n]! }));
 }
 
-/** The events without their raw JSON, in signals of bounded size, in order. */
-export function signalChunks(events: InboundEvent[]): InboundEvent[][] {
-  const chunks: InboundEvent[][] = [];
-  let current: InboundEvent[] = [];
-  let bytes = 0;
-  for (const ev of events) {
-    const { raw: _raw, ...slim } = ev;
-    const size = JSON.stringify(slim).length;
-    if (current.length > 0 && (bytes + size > SIGNAL_BYTES || current.length >= SIGNAL_EVENTS)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(slim as InboundEvent);
-    bytes += size;
+/** How long the webhook waits for a busy (reachable) Temporal before it answers 200 anyway. */
+export const HANDOVER_WAIT_MS = 100;
+
+async function settledWithin(p: Promise<void>, ms: number): Promise<'done' | 'pending' | Error> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p.then(() => 'done' as const, (err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+      new Promise<'pending'>((r) => (timer = setTimeout(() => r('pending'), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+}
+
+const handovers = new WeakMap<Client, Handover>();
+/** Without a Handover of its own (a caller that only dispatches), one per client, not sweeping. */
+function defaultHandover(deps: IngressDeps): Handover {
+  let h = handovers.get(deps.client);
+  if (!h) handovers.set(deps.client, (h = new Handover({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue })));
+  return h;
 }
 
 export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]): Promise<DispatchResult> {
   const deadline = Date.now() + Math.min(deps.deadlineMs ?? 3000, 3000);
-  const limit = pLimit(deps.concurrency ?? 16);
   const result: DispatchResult = { conversations: 0, messages: 0, statuses: 0, orphans: 0 };
 
   const known = await knownConversations(deps.db, events);
@@ -208,60 +228,22 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
     result.orphans += orphanMessages.length;
   }
 
-  await storeRaw(deps.db, [...byConversation.values()].flatMap((g) => g.events));
-  const signals = [
-    ...[...byConversation].map(([workflowId, group]) => ({ workflowId, group, start: true })),
-    ...[...wake].map(([workflowId, events]) => ({ workflowId, group: { phoneNumberId: events[0]!.phoneNumberId, events: events as InboundEvent[] }, start: false })),
+  const items: HandoverItem[] = [
+    ...[...byConversation].map(([workflowId, g]) => ({ workflowId, phoneNumberId: g.phoneNumberId, start: true, waId: g.waId, summary: g.summary, events: g.events })),
+    ...[...wake].map(([workflowId, events]) => ({ workflowId, phoneNumberId: events[0]!.phoneNumberId, start: false, events: events as InboundEvent[] })),
   ];
-
-  const { client } = deps;
-  // The SDK retries an unavailable server inside the deadline; this bounds the whole hand-over
-  // whatever it does, so the webhook can answer 503 in time.
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('deadline exceeded handing events to Temporal')), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    await Promise.race([timeout, Promise.all(
-      signals.map(({ workflowId, group, start }) =>
-        limit(() =>
-          client.connection.withDeadline(deadline, async () => {
-            // One conversation's signals in body order; each far below the payload limit.
-            const chunks = signalChunks(group.events);
-            if (!start) {
-              try {
-                for (const chunk of chunks) await client.workflow.getHandle(workflowId).signal(inboundSignal, chunk);
-              } catch (err) {
-                // Not running: the status is recorded; nothing waits for it.
-                if (!(err instanceof WorkflowNotFoundError)) throw err;
-              }
-              return;
-            }
-            for (const chunk of chunks) {
-              await client.workflow.signalWithStart(WORKFLOW_TYPE, {
-                workflowId,
-                taskQueue: deps.taskQueue,
-                args: [{ phoneNumberId: group.phoneNumberId }],
-                signal: inboundSignal,
-                signalArgs: [chunk],
-                // Temporal UI's workflow list then reads like an inbox (set once, when the run starts).
-                ...('summary' in group && typeof group.summary === 'string' ? { staticSummary: group.summary } : {}),
-                typedSearchAttributes: [
-                  { key: SA.ConversationStatus, value: 'open' },
-                  { key: SA.Urgency, value: 'normal' },
-                  { key: SA.Paused, value: false },
-                  ...(start && 'waId' in group && typeof group.waId === 'string' ? [{ key: SA.WaId, value: group.waId }] : []),
-                ],
-              });
-            }
-          }),
-        ),
-      ),
-    )]);
-  } catch (err) {
-    throw new TemporalUnavailableError(err);
-  } finally {
-    clearTimeout(timer);
+  // Durably accepted from here: the rows survive a crash and a Temporal outage alike.
+  const stored = await storeAccepted(deps.db, [...byConversation.values()].flatMap((g) => g.events), items);
+  const handover = deps.handover ?? defaultHandover(deps);
+  const delivery = handover.deliver(stored, deadline);
+  void delivery.catch(() => {}); // settled below, or left to the sweeper
+  const waitMs = deps.handoverWaitMs ?? HANDOVER_WAIT_MS;
+  let outcome = await settledWithin(delivery, waitMs);
+  // Still going: a busy but reachable Temporal gets the rest in the background (the sweeper covers a
+  // failure); one that cannot be reached is waited for until the deadline, and a failure is a 503.
+  if (outcome === 'pending' && !handover.temporalReachable()) outcome = await settledWithin(delivery, Math.max(0, deadline - Date.now()));
+  if (outcome instanceof Error || (outcome === 'pending' && !handover.temporalReachable())) {
+    throw new TemporalUnavailableError(outcome instanceof Error ? outcome : new Error('deadline exceeded handing events to Temporal'));
   }
   result.conversations = byConversation.size + [...wake.keys()].filter((w) => !byConversation.has(w)).length;
   return result;

@@ -42,6 +42,8 @@ export async function startStack(
     statusDelaysMs?: { sent?: number; delivered?: number; read?: number };
     /** The Graph client's timeout (a hanging answer becomes an ambiguous failure after it). */
     graphTimeoutMs?: number;
+    /** How long the webhook waits for Temporal before answering 200 anyway (0: never waits). */
+    handoverWaitMs?: number;
   } = {},
 ): Promise<Stack> {
   const address = opts.address ?? inject('temporalAddress');
@@ -76,6 +78,7 @@ export async function startStack(
     appSecrets: [appSecret],
     verifyToken: 'verify-me',
     apiTokens: [apiToken],
+    ...(opts.handoverWaitMs !== undefined ? { handoverWaitMs: opts.handoverWaitMs } : {}),
     checks: {
       database: db.ping,
       temporal: temporalCheck(client),

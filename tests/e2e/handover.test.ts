@@ -1,0 +1,88 @@
+// Capture's hand-over: events are stored before the 200, so a busy Temporal delays processing,
+// never the acknowledgement; what a process could not hand over (it died, Temporal was away) the
+// sweeper hands over, one conversation's events in order, and the rows go once Temporal took them.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversationWorkflowId } from '../../whatsapp/events.js';
+import { parseWebhook } from '../../whatsapp/parse.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { eventually, postWebhook, textMessageBody, TEST_PHONE_NUMBER_ID } from '../helpers/webhooks.js';
+
+let s: Stack;
+beforeAll(async () => {
+  // Never waits for Temporal: every 200 comes from the stored rows alone, the hand-over after it.
+  s = await startStack({ handoverWaitMs: 0 });
+});
+afterAll(async () => s?.stop());
+
+const rows = async () =>
+  (await s.db.db.execute(sql`select id, workflow_id, attempts, claimed_until < now() as lapsed from inbound_handover order by id`)) as unknown as {
+    id: string;
+    workflow_id: string;
+    attempts: number;
+  }[];
+
+/** The texts of the messages the workflow was signalled, in the order its history holds them. */
+async function signalled(workflowId: string): Promise<string[]> {
+  const history = await s.client.workflow.getHandle(workflowId).fetchHistory();
+  const texts: string[] = [];
+  for (const e of history.events ?? []) {
+    const payload = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data;
+    if (!payload) continue;
+    for (const ev of JSON.parse(Buffer.from(payload).toString('utf8')) as { kind: string; text?: string }[]) if (ev.kind === 'message') texts.push(ev.text ?? '');
+  }
+  return texts;
+}
+
+describe('hand-over to Temporal', { timeout: 60_000 }, () => {
+  it('answers 200 before Temporal took the events, then hands them over and clears its rows', async () => {
+    const m = textMessageBody({ from: '966533100001', text: 'Is the sofa still available?' });
+    const res = await postWebhook(s.baseUrl, m.body, s.appSecret);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ messages: 1, conversations: 1 });
+    const stored = await eventually(async () => {
+      const r = await s.api(`/api/v1/messages/${m.id}`);
+      return r.status === 200 ? r.json : undefined;
+    }, 15_000);
+    expect(stored.text).toBe('Is the sofa still available?');
+    await eventually(async () => ((await rows()).length === 0 ? true : undefined), 5000, 50);
+  });
+
+  it('a burst for one conversation keeps its order through the hand-over', async () => {
+    const from = '966533100002';
+    const texts = Array.from({ length: 8 }, (_, i) => `line ${i + 1}`);
+    for (const text of texts) expect((await postWebhook(s.baseUrl, textMessageBody({ from, text }).body, s.appSecret)).status).toBe(200);
+    const workflowId = conversationWorkflowId(TEST_PHONE_NUMBER_ID, { waId: from });
+    const seen = await eventually(async () => {
+      const t = await signalled(workflowId).catch(() => []);
+      return t.length >= texts.length ? t : undefined;
+    }, 15_000);
+    expect(seen).toEqual(texts);
+    await eventually(async () => ((await rows()).length === 0 ? true : undefined), 5000, 50);
+  });
+
+  it('rows a dead process left behind are handed over by the sweeper, merged per conversation, oldest first', async () => {
+    const from = '966533100003';
+    const bodies = ['first, left behind', 'second, left behind'].map((text) => textMessageBody({ from, text }));
+    const workflowId = conversationWorkflowId(TEST_PHONE_NUMBER_ID, { waId: from });
+    // As a process that crashed after storing them would leave them: claimed, the claim lapsed.
+    // One statement, so that one sweep finds both.
+    const [a, b] = bodies.map((x) => JSON.stringify(parseWebhook(x.body).events.map(({ raw: _raw, ...slim }) => slim)));
+    await s.db.db.execute(sql`insert into inbound_handover (workflow_id, phone_number_id, start, wa_id, summary, events, claimed_until)
+      values (${workflowId}, ${TEST_PHONE_NUMBER_ID}, true, ${from}, ${'Buyer'}, ${a}::jsonb, now() - interval '1 second'),
+             (${workflowId}, ${TEST_PHONE_NUMBER_ID}, true, ${from}, ${'Buyer'}, ${b}::jsonb, now() - interval '1 second')`);
+    for (const b of bodies) {
+      await eventually(async () => ((await s.api(`/api/v1/messages/${b.id}`)).status === 200 ? true : undefined), 15_000, 100);
+    }
+    // Merged: one signal carrying both, the older first.
+    expect(await signalled(workflowId)).toEqual(['first, left behind', 'second, left behind']);
+    const history = await s.client.workflow.getHandle(workflowId).fetchHistory();
+    expect(history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(1);
+    await eventually(async () => ((await rows()).length === 0 ? true : undefined), 5000, 50);
+  });
+
+  it('the backlog of accepted, not yet handed-over events is a metric', async () => {
+    const text = await (await fetch(`${s.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/^threadline_handover_backlog \d+$/m);
+  });
+});
