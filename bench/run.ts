@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as followUpSim from './follow-up-sim.js';
+import * as footprint from './footprint.js';
 import * as identity from './identity.js';
 import * as importCsv from './import.js';
 import * as ingress from './ingress.js';
@@ -14,7 +15,7 @@ import { formatTable } from './lib/table.js';
 import type { BenchContext, BenchModule, BenchReport, EngineStack } from './lib/types.js';
 
 /** Add a benchmark: a module exporting `name`, `description` and `run(ctx)`, listed here. */
-const BENCHMARKS: BenchModule[] = [ingress, identity, importCsv, followUpSim];
+const BENCHMARKS: BenchModule[] = [ingress, footprint, identity, importCsv, followUpSim];
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -82,7 +83,7 @@ async function main(): Promise<number> {
     })());
 
   // Bounded in time whatever happens: tidy up and fail.
-  const limitMs = (quick ? 4 : 10) * 60_000;
+  const limitMs = (quick ? 8 : 40) * 60_000;
   const watchdog = setTimeout(() => {
     log(`the run exceeded ${limitMs / 60_000} min; stopping`);
     const force = setTimeout(() => process.exit(1), 20_000);
@@ -120,6 +121,7 @@ async function main(): Promise<number> {
       quick,
       temporal: { address: t.address, namespace: t.namespace, client: t.client, serverPid: t.server.pid },
       db: db.handle,
+      databaseUrl: db.url,
       sql: db.sql,
       log,
       async startEngine(name, opts = {}) {

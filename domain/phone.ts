@@ -213,6 +213,20 @@ export function waIdToE164(waId: string): string | null {
  * the input has no digits.
  */
 export function phoneVariants(e164OrWaId: string): string[] {
+  // Parsing with full metadata is the webhook's costliest step per message; the same buyers write
+  // again and again, so the answers are kept (a pure function: bounded memo, copies handed out).
+  const known = variantsMemo.get(e164OrWaId);
+  if (known) return [...known];
+  const computed = computeVariants(e164OrWaId);
+  if (variantsMemo.size >= VARIANTS_MEMO_SIZE) variantsMemo.delete(variantsMemo.keys().next().value!);
+  variantsMemo.set(e164OrWaId, computed);
+  return [...computed];
+}
+
+const VARIANTS_MEMO_SIZE = 20_000;
+const variantsMemo = new Map<string, readonly string[]>();
+
+function computeVariants(e164OrWaId: string): string[] {
   const digits = toDigits(e164OrWaId);
   if (digits === null || digits.length === 0) return [];
   const out = [digits];

@@ -47,9 +47,11 @@ export interface ProbeFigures {
   cores: number;
   loop_delay_p99_ms: number;
   loop_delay_max_ms: number;
+  /** Other processes watched (the dev process, its worker), percent of one core each. */
+  processes_cpu_pct?: Record<string, number | null>;
 }
 
-export function startProbe(temporalPid?: number): () => ProbeFigures {
+export function startProbe(temporalPid?: number, others: Record<string, number | undefined> = {}): () => ProbeFigures {
   ticksPerSecond();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -57,6 +59,7 @@ export function startProbe(temporalPid?: number): () => ProbeFigures {
   const node0 = process.cpuUsage();
   const temporal0 = temporalPid ? processTicks(temporalPid) : null;
   const machine0 = machineTicks();
+  const others0 = Object.fromEntries(Object.entries(others).map(([k, pid]) => [k, pid ? processTicks(pid) : null]));
   return () => {
     loop.disable();
     const wallS = (performance.now() - t0) / 1000;
@@ -74,14 +77,26 @@ export function startProbe(temporalPid?: number): () => ProbeFigures {
       cores: os.cpus().length,
       loop_delay_p99_ms: round(loop.percentile(99) / 1e6, 1),
       loop_delay_max_ms: round(loop.max / 1e6, 1),
+      ...(Object.keys(others).length > 0
+        ? {
+            processes_cpu_pct: Object.fromEntries(
+              Object.entries(others).map(([k, pid]) => {
+                const t0 = others0[k];
+                const t1 = pid ? processTicks(pid) : null;
+                return [k, t0 != null && t1 !== null ? round(((t1 - t0) / ticksPerSecond() / wallS) * 100, 0) : null];
+              }),
+            ),
+          }
+        : {}),
     };
   };
 }
 
 export function describeProbe(p: ProbeFigures): string {
   const cpu = [
-    p.node_cpu_pct !== null ? `node ${p.node_cpu_pct}%` : null,
+    p.node_cpu_pct !== null ? `${p.processes_cpu_pct ? 'bench' : 'node'} ${p.node_cpu_pct}%` : null,
     p.temporal_cpu_pct !== null ? `temporal ${p.temporal_cpu_pct}%` : null,
+    ...Object.entries(p.processes_cpu_pct ?? {}).map(([k, v]) => (v !== null ? `${k} ${v}%` : null)),
     p.machine_busy_pct !== null ? `machine ${p.machine_busy_pct}% of ${p.cores} cores` : null,
   ].filter(Boolean);
   return `${cpu.length ? `CPU ${cpu.join(', ')}; ` : ''}main loop delay p99 ${p.loop_delay_p99_ms} ms, max ${p.loop_delay_max_ms} ms`;

@@ -17,6 +17,8 @@ export interface BenchContext {
   temporal: { address: string; namespace: string; client: Client; /** The dev server's pid (CPU figures). */ serverPid: number };
   /** The app's database (migrated, fresh for this run): what the engine and the activities use. */
   db: DbHandle;
+  /** The URL of that database (for engines started as their own processes). */
+  databaseUrl: string;
   /** A separate small pool on the same database for the benchmark's own queries (polling counts). */
   sql: postgres.Sql;
   /** Progress, to stderr. */
