@@ -69,6 +69,9 @@ export class Handover {
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
+  /** Aborts calls still in the SDK's retry loop when the process stops (none may outlive the connection). */
+  private readonly abort = new AbortController();
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: HandoverOptions) {
     this.limit = pLimit(opts.concurrency ?? 32);
@@ -109,7 +112,7 @@ export class Handover {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('deadline exceeded handing events to Temporal')), Math.max(0, deadline - Date.now()));
     });
-    const call = client.connection.withDeadline(deadline, async () => {
+    const call = client.connection.withAbortSignal(this.abort.signal, () => client.connection.withDeadline(deadline, async () => {
       for (const chunk of signalChunks(item.events)) {
         if (!item.start) {
           try {
@@ -136,7 +139,11 @@ export class Handover {
           ],
         });
       }
-    });
+    }));
+    // Abandoned at the deadline below, it still ends by its own deadline or the abort; stop() waits for it.
+    const settled = call.catch(() => {});
+    this.inflight.add(settled);
+    void settled.finally(() => this.inflight.delete(settled));
     try {
       await Promise.race([call, timeout]);
     } finally {
@@ -235,8 +242,11 @@ export class Handover {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    this.abort.abort();
     await this.sweeping;
     await Promise.allSettled([...this.chains.values()]);
+    // Calls still in the SDK's retry loop end before the connection may close (bounded by their deadlines).
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 12_000).unref())]);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await this.flush();
   }
