@@ -15,7 +15,7 @@ import { startSimulator } from '../whatsapp/simulator/server.js';
 import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
 import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
 import { ensureReconcilerSchedule, ensureSearchAttributesAt } from './temporal-setup.js';
-import { WorkerRunner, workflowBundle } from './worker-runner.js';
+import { taskSlotsFromEnv, WorkerRunner, workflowBundle } from './worker-runner.js';
 import { WORKER_NICENESS, WorkerProcess, type MetricsJson } from './worker-process.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -162,6 +162,7 @@ async function main() {
         activities: createActivities({ db: db.db, graph, temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')), answerer: answererFromEnv(process.env) }),
         log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
         identity: `threadline-dev@${hostname()}:${process.pid}`,
+        taskSlots: taskSlotsFromEnv(),
       });
       runner.start();
       worker = runner;

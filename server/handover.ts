@@ -87,17 +87,29 @@ export class Handover {
     }
   }
 
-  /** Hands the stored items over, each conversation's in order; settles when all went (or one failed). */
-  deliver(items: StoredHandoverItem[], deadline: number): Promise<void> {
-    return Promise.all(items.map((item) => this.enqueue(item, deadline))).then(() => undefined);
+  /**
+   * Hands the stored items over, each conversation's in order; settles when all went (or one
+   * failed: its rows are then tried again by the sweeper, after a backoff). Each call to Temporal
+   * gets `callTimeoutMs` from when it starts, however long it queued behind others.
+   */
+  deliver(items: StoredHandoverItem[], callTimeoutMs = 3000): Promise<void> {
+    return Promise.all(items.map((item) => this.enqueue(item, [item.id], callTimeoutMs))).then(() => undefined);
   }
 
-  private enqueue(item: StoredHandoverItem, deadline: number): Promise<void> {
+  private enqueue(item: HandoverItem, ids: number[], callTimeoutMs: number): Promise<void> {
     const previous = this.chains.get(item.workflowId) ?? Promise.resolve();
     const next = previous
       .catch(() => {})
-      .then(() => this.limit(() => this.send(item, deadline)))
-      .then(() => this.done(item.id));
+      .then(() => this.limit(() => this.send(item, Date.now() + callTimeoutMs)))
+      .then(
+        () => {
+          for (const id of ids) this.done(id);
+        },
+        async (err: unknown) => {
+          await this.later(ids, err);
+          throw err;
+        },
+      );
     this.chains.set(item.workflowId, next);
     void next.catch(() => {}).finally(() => {
       if (this.chains.get(item.workflowId) === next) this.chains.delete(item.workflowId);
@@ -212,23 +224,17 @@ export class Handover {
         });
       }
     }
-    await Promise.all(
-      [...merged.values()].map(async ({ item, ids }) => {
-        const [first, ...rest] = ids;
-        try {
-          await this.enqueue({ ...item, id: first! }, Date.now() + 10_000);
-          for (const id of rest) this.done(id);
-        } catch (err) {
-          // Tried again later, sooner at first: 5 s, then up to 5 min.
-          await this.opts.db
-            .execute(sql`update inbound_handover set last_error = ${(err as Error).message.slice(0, 500)},
-              claimed_until = now() + least(interval '5 minutes', interval '5 seconds' * power(2, least(attempts - 1, 6)))
-              where id = any(${`{${ids.join(',')}}`}::bigint[])`)
-            .catch(() => {});
-        }
-      }),
-    );
+    await Promise.all([...merged.values()].map(({ item, ids }) => this.enqueue(item, ids, 10_000).catch(() => {})));
     return list.length;
+  }
+
+  /** Not handed over: tried again by the sweeper, sooner at first (5 s, doubling, at most 5 min). */
+  private async later(ids: number[], err: unknown): Promise<void> {
+    await this.opts.db
+      .execute(sql`update inbound_handover set last_error = ${String((err as Error)?.message ?? err).slice(0, 500)},
+        claimed_until = now() + least(interval '5 minutes', interval '5 seconds' * power(2, least(greatest(attempts - 1, 0), 6)))
+        where id = any(${`{${ids.join(',')}}`}::bigint[])`)
+      .catch(() => {});
   }
 
   /** Events accepted and not yet handed over (a gauge for /metrics). */

@@ -160,7 +160,6 @@ function defaultHandover(deps: IngressDeps): Handover {
 }
 
 export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]): Promise<DispatchResult> {
-  const deadline = Date.now() + Math.min(deps.deadlineMs ?? 3000, 3000);
   const result: DispatchResult = { conversations: 0, messages: 0, statuses: 0, orphans: 0 };
 
   const known = await knownConversations(deps.db, events);
@@ -234,8 +233,10 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   ];
   // Durably accepted from here: the rows survive a crash and a Temporal outage alike.
   const stored = await storeAccepted(deps.db, [...byConversation.values()].flatMap((g) => g.events), items);
+  // The hand-over's own deadline: time a busy database took before this point is not Temporal's.
+  const deadline = Date.now() + Math.min(deps.deadlineMs ?? 3000, 3000);
   const handover = deps.handover ?? defaultHandover(deps);
-  const delivery = handover.deliver(stored, deadline);
+  const delivery = handover.deliver(stored, Math.max(0, deadline - Date.now()));
   void delivery.catch(() => {}); // settled below, or left to the sweeper
   const waitMs = deps.handoverWaitMs ?? HANDOVER_WAIT_MS;
   let outcome = await settledWithin(delivery, waitMs);

@@ -27,6 +27,21 @@ export interface WorkerRunnerOptions {
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
   maxCachedWorkflows?: number;
   identity?: string;
+  /**
+   * Workflow tasks, activities and local activities this worker runs at once (each); unset: the
+   * SDK's defaults. Fewer on a small shared machine keeps the database and Temporal answering the
+   * webhook while the worker is saturated (WORKER_TASK_SLOTS).
+   */
+  taskSlots?: number;
+}
+
+/** WORKER_TASK_SLOTS: a positive integer, or undefined (the SDK's defaults). */
+export function taskSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.WORKER_TASK_SLOTS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`WORKER_TASK_SLOTS must be an integer from 1 to 1000, got '${raw}'`);
+  return n;
 }
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -111,6 +126,13 @@ export class WorkerRunner {
           workflowBundle: bundle,
           activities: this.opts.activities,
           maxCachedWorkflows: this.opts.maxCachedWorkflows ?? 500,
+          ...(this.opts.taskSlots
+            ? {
+                maxConcurrentWorkflowTaskExecutions: Math.max(2, this.opts.taskSlots),
+                maxConcurrentActivityTaskExecutions: this.opts.taskSlots,
+                maxConcurrentLocalActivityExecutions: this.opts.taskSlots,
+              }
+            : {}),
           shutdownGraceTime: '5 seconds',
           shutdownForceTime: '10 seconds',
           ...(this.opts.identity ? { identity: this.opts.identity } : {}),

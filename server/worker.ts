@@ -10,7 +10,7 @@ import { openPostgres } from '../db/client.js';
 import { ConfigError, loadConfig, REQUIRED } from './config.js';
 import { createLogger, graphClientFor, onShutdownSignals, temporalClient } from './runtime.js';
 import { ensureReconcilerSchedule } from './temporal-setup.js';
-import { WorkerRunner } from './worker-runner.js';
+import { taskSlotsFromEnv, WorkerRunner } from './worker-runner.js';
 import { isMetricsRequest, type MetricsReply, type WorkerStateMessage } from './worker-process.js';
 
 async function main() {
@@ -25,6 +25,7 @@ async function main() {
     activities: createActivities({ db: db.db, graph: graphClientFor(config), temporal, media: new FileMediaStore(path.join(config.dataDir, 'media')), answerer: answererFromEnv(process.env) }),
     log,
     identity: `threadline-worker@${hostname()}:${process.pid}`,
+    taskSlots: taskSlotsFromEnv(),
   });
   runner.start();
   // Started by `npm run dev` (an IPC channel): report the state, answer metrics requests, and go

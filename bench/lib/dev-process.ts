@@ -51,6 +51,7 @@ export async function startDevProcess(opts: {
     WHATSAPP_SIMULATOR_PORT: String(await freePort()),
     TEMPORAL_TASK_QUEUE: `bench-${opts.name}`,
     ...(process.env.TEMPORAL_CLI_PATH ? { TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH } : {}),
+    ...(process.env.WORKER_TASK_SLOTS ? { WORKER_TASK_SLOTS: process.env.WORKER_TASK_SLOTS } : {}),
     ...(opts.embedded
       ? { TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) }
       : { DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: opts.temporalAddress }),
