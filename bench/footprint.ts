@@ -48,6 +48,8 @@ async function startWorker(ctx: BenchContext, label: string, taskQueue: string, 
       METRICS_PORT: String(metricsPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      ...(process.env.WORKER_CACHED_WORKFLOWS ? { WORKER_CACHED_WORKFLOWS: process.env.WORKER_CACHED_WORKFLOWS } : {}),
+      ...(process.env.WORKER_TASK_SLOTS ? { WORKER_TASK_SLOTS: process.env.WORKER_TASK_SLOTS } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -239,7 +241,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         `${mib(after1.rssBytes)} + ${mib(after2.rssBytes)}`,
     );
     notes.push(
-      'each worker keeps at most 500 workflows in memory (maxCachedWorkflows): memory follows the cache, not the number of open',
+      `each worker keeps at most ${process.env.WORKER_CACHED_WORKFLOWS ?? 500} workflows in memory (WORKER_CACHED_WORKFLOWS): memory follows the cache, not the number of open`,
       '  conversations, which live in Temporal and Postgres; a conversation outside the cache replays its history on its next event.',
     );
   } finally {

@@ -15,7 +15,7 @@ import { startSimulator } from '../whatsapp/simulator/server.js';
 import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
 import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
 import { ensureReconcilerSchedule, ensureSearchAttributesAt } from './temporal-setup.js';
-import { taskSlotsFromEnv, WorkerRunner, workflowBundle } from './worker-runner.js';
+import { cachedWorkflowsFromEnv, taskSlotsFromEnv, WorkerRunner, workflowBundle } from './worker-runner.js';
 import { WORKER_NICENESS, WorkerProcess, type MetricsJson } from './worker-process.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -163,6 +163,7 @@ async function main() {
         log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
         identity: `threadline-dev@${hostname()}:${process.pid}`,
         taskSlots: taskSlotsFromEnv(),
+        maxCachedWorkflows: cachedWorkflowsFromEnv(),
       });
       runner.start();
       worker = runner;

@@ -35,13 +35,22 @@ export interface WorkerRunnerOptions {
   taskSlots?: number;
 }
 
-/** WORKER_TASK_SLOTS: a positive integer, or undefined (the SDK's defaults). */
-export function taskSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const raw = env.WORKER_TASK_SLOTS;
+function positiveIntFromEnv(name: string, max: number, env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`WORKER_TASK_SLOTS must be an integer from 1 to 1000, got '${raw}'`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${name} must be an integer from 1 to ${max}, got '${raw}'`);
   return n;
+}
+
+/** WORKER_TASK_SLOTS: a positive integer, or undefined (the SDK's defaults). */
+export function taskSlotsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return positiveIntFromEnv('WORKER_TASK_SLOTS', 1000, env);
+}
+
+/** WORKER_CACHED_WORKFLOWS: conversations a worker keeps in memory (default 500); memory follows it. */
+export function cachedWorkflowsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return positiveIntFromEnv('WORKER_CACHED_WORKFLOWS', 100_000, env);
 }
 
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;

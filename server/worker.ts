@@ -10,7 +10,7 @@ import { openPostgres } from '../db/client.js';
 import { ConfigError, loadConfig, REQUIRED } from './config.js';
 import { createLogger, graphClientFor, onShutdownSignals, temporalClient } from './runtime.js';
 import { ensureReconcilerSchedule } from './temporal-setup.js';
-import { taskSlotsFromEnv, WorkerRunner } from './worker-runner.js';
+import { cachedWorkflowsFromEnv, taskSlotsFromEnv, WorkerRunner } from './worker-runner.js';
 import { isMetricsRequest, type MetricsReply, type WorkerStateMessage } from './worker-process.js';
 
 async function main() {
@@ -26,6 +26,7 @@ async function main() {
     log,
     identity: `threadline-worker@${hostname()}:${process.pid}`,
     taskSlots: taskSlotsFromEnv(),
+    maxCachedWorkflows: cachedWorkflowsFromEnv(),
   });
   runner.start();
   // Started by `npm run dev` (an IPC channel): report the state, answer metrics requests, and go
