@@ -8,6 +8,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db } from '../db/client.js';
+import { keepDeadLetter } from '../db/dead-letters.js';
 import type { InboundEvent } from '../whatsapp/events.js';
 import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
 
@@ -210,6 +211,13 @@ export class Handover {
     // Oldest first; one conversation's rows become one item (a start if any of them starts it).
     const merged = new Map<string, { item: HandoverItem; ids: number[] }>();
     for (const r of [...list].sort((a, b) => Number(a.id) - Number(b.id))) {
+      // Only this module writes the rows; a row that is not what it wrote would fail every sweep.
+      if (!Array.isArray(r.events)) {
+        this.opts.log?.warn({ id: r.id }, 'handover row without an events list: kept as a dead letter');
+        await keepDeadLetter(this.opts.db, { key: `handover:${r.id}`, kind: 'handover', reason: 'events is not a list', payload: r as never });
+        this.done(Number(r.id));
+        continue;
+      }
       const m = merged.get(r.workflow_id);
       if (m) {
         m.item.events.push(...r.events);

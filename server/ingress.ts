@@ -15,7 +15,7 @@ import {
   type SenderIdentity,
   type StatusEvent,
 } from '../whatsapp/events.js';
-import { Handover, type HandoverItem, type StoredHandoverItem } from './handover.js';
+import type { Handover, HandoverItem, StoredHandoverItem } from './handover.js';
 import { phoneVariants } from '../domain/phone.js';
 import { conversationSummary } from './conversation-start.js';
 
@@ -33,7 +33,7 @@ export interface IngressDeps {
   /** Deadline for handing all events of one body to Temporal (at most 3 s by contract). */
   deadlineMs?: number;
   /** Hands accepted events to Temporal (and sweeps what lapsed); one per app. */
-  handover?: Handover;
+  handover: Handover;
   /** How long to wait for a busy Temporal before the 200 (default HANDOVER_WAIT_MS). */
   handoverWaitMs?: number;
 }
@@ -105,9 +105,9 @@ export async function keepInvalidItems(db: Db, items: { reason: string; raw: unk
  * nothing), and the events to hand over, without their raw JSON (signals carry only what decisions need).
  */
 async function storeAccepted(db: Db, events: InboundEvent[], items: HandoverItem[]): Promise<StoredHandoverItem[]> {
+  if (items.length === 0) return [];
   const raws = new Map<string, unknown>();
   for (const ev of events) if (ev.kind === 'message' && ev.raw !== undefined && ev.raw !== null) raws.set(ev.waMessageId, ev.raw);
-  if (items.length === 0) return [];
   const rawJson = JSON.stringify([...raws].map(([key, raw]) => ({ key, raw })));
   const slim = items.map((i) => ({
     workflow_id: i.workflowId,
@@ -149,14 +149,6 @@ async function settledWithin(p: Promise<void>, ms: number): Promise<'done' | 'pe
   } finally {
     clearTimeout(timer);
   }
-}
-
-const handovers = new WeakMap<Client, Handover>();
-/** Without a Handover of its own (a caller that only dispatches), one per client, not sweeping. */
-function defaultHandover(deps: IngressDeps): Handover {
-  let h = handovers.get(deps.client);
-  if (!h) handovers.set(deps.client, (h = new Handover({ client: deps.client, db: deps.db, taskQueue: deps.taskQueue })));
-  return h;
 }
 
 export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]): Promise<DispatchResult> {
@@ -235,7 +227,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   const stored = await storeAccepted(deps.db, [...byConversation.values()].flatMap((g) => g.events), items);
   // The hand-over's own deadline: time a busy database took before this point is not Temporal's.
   const deadline = Date.now() + Math.min(deps.deadlineMs ?? 3000, 3000);
-  const handover = deps.handover ?? defaultHandover(deps);
+  const { handover } = deps;
   const delivery = handover.deliver(stored, Math.max(0, deadline - Date.now()));
   void delivery.catch(() => {}); // settled below, or left to the sweeper
   const waitMs = deps.handoverWaitMs ?? HANDOVER_WAIT_MS;
