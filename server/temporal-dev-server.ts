@@ -64,7 +64,7 @@ async function stopStaleServer(pidFile: string, dbFile: string, log: (m: string)
   rmSync(pidFile, { force: true });
 }
 
-export async function startDevServer(opts: {
+export interface DevServerOptions {
   binary: string;
   dataDir: string;
   port: number;
@@ -75,7 +75,25 @@ export async function startDevServer(opts: {
   ui?: boolean;
   /** Keep state in this file; undefined -> <data dir>/temporal/temporal.sqlite; null -> in memory. */
   dbFile?: string | null;
-}): Promise<DevServer> {
+}
+
+/** Ports the CLI picks for itself (HTTP API, metrics) can be taken between its pick and its bind. */
+const OWN_PORT_RACE = /bind: address already in use/;
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(opts);
+    } catch (err) {
+      const message = (err as Error).message;
+      const ours = [opts.port, opts.uiPort].some((p) => message.includes(`:${p}: bind`));
+      if (attempt >= 3 || !OWN_PORT_RACE.test(message) || ours) throw err;
+      opts.log(`the Temporal dev server lost a port it picked for itself; starting it again (${attempt}/2)`);
+    }
+  }
+}
+
+async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   const dir = path.join(opts.dataDir, 'temporal');
   mkdirSync(dir, { recursive: true });
   const dbFile = opts.dbFile === undefined ? path.join(dir, 'temporal.sqlite') : opts.dbFile;

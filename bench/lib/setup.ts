@@ -24,16 +24,9 @@ export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.
 
 type Log = (m: string) => void;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../tests/helpers/ports.js';
+
+export { freePort };
 
 export interface BenchTemporal {
   server: DevServer;
