@@ -67,8 +67,20 @@ export interface FollowUpRules {
   automaticWhenOwned: boolean;
 }
 
+/**
+ * Frozen all the way down: these defaults are shared by every workflow in a worker thread (the
+ * worker preloads the policy modules once), so a change by one would leak into the others.
+ */
+function deepFrozen<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFrozen(v);
+  }
+  return value;
+}
+
 /** CONTRACT.md defaults. */
-export const DEFAULT_FOLLOW_UP: FollowUpRules = {
+export const DEFAULT_FOLLOW_UP: FollowUpRules = deepFrozen({
   enabled: true,
   maxAttempts: 3,
   minDelaySec: 1800,
@@ -77,16 +89,16 @@ export const DEFAULT_FOLLOW_UP: FollowUpRules = {
   businessDaysOnly: false,
   template: null,
   automaticWhenOwned: false,
-};
+});
 
-export const DEFAULT_FOLLOW_UP_TEXTS: Record<string, string> = {
+export const DEFAULT_FOLLOW_UP_TEXTS: Record<string, string> = deepFrozen({
   en: 'Hi! Just checking in: is there anything else you would like to know?',
   ar: 'مرحباً! نطمئن عليك: هل هناك أي شيء آخر تود معرفته؟',
-};
+});
 
 const H = 3600;
 
-export const DEFAULT_RULES: RulesDocument = {
+export const DEFAULT_RULES: RulesDocument = deepFrozen({
   businessHours: {
     timezone: 'Asia/Riyadh',
     week: {
@@ -125,7 +137,7 @@ export const DEFAULT_RULES: RulesDocument = {
       },
     },
   },
-};
+});
 
 /** Longest SLA accepted: 30 days. */
 export const MAX_SLA_SEC = 30 * 24 * H;

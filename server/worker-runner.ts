@@ -53,10 +53,23 @@ export function cachedWorkflowsFromEnv(env: NodeJS.ProcessEnv = process.env): nu
   return positiveIntFromEnv('WORKER_CACHED_WORKFLOWS', 100_000, env);
 }
 
+// Modules evaluated once per worker thread and shared by every workflow in it, instead of once per
+// workflow (the SDK's default module cache). The decision policies build hundreds of regular
+// expressions at load, which were most of a cached workflow's memory and of a cold workflow's start.
+// Only pure modules may go here (no @temporalio/workflow, no state between calls: the import walls
+// keep workflows/policy pure, and the shared defaults are frozen).
+const policyDir = path.join(path.dirname(workflowsPath), 'policy');
+// (chrono-node comes in through stated-time: listed alone, webpack drops it as free of side effects.)
+export const SHARED_WORKFLOW_MODULES = [
+  ...['stated-time', 'follow-up', 'routing', 'escalation', 'answer', 'business-hours', 'silence'].map((m) =>
+    path.join(policyDir, `${m}.ts`),
+  ),
+];
+
 let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per process and reused across worker restarts. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  bundlePromise ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger, preloadModules: SHARED_WORKFLOW_MODULES });
   return bundlePromise;
 }
 const quietBundlerLogger = {

@@ -53,7 +53,7 @@
 //   kind is that of the most specific words ("tomorrow at 5" is 'clock', "Thursday evening"
 //   'part_of_day').
 // - An unknown time zone or unparseable `nowIso` gives null (no stated time rather than a wrong one).
-import * as chrono from 'chrono-node';
+import * as chrono from 'chrono-node/en';
 import { normalizeArabic } from '../../domain/normalize.js';
 
 export type StatedTimeKind = 'clock' | 'part_of_day' | 'relative' | 'weekday' | 'date' | 'month_end' | 'holiday' | 'after_time';
