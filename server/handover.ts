@@ -73,12 +73,23 @@ export class Handover {
   /** Aborts calls still in the SDK's retry loop when the process stops (none may outlive the connection). */
   private readonly abort = new AbortController();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Set when a call to Temporal failed, cleared by the next that succeeds. */
+  private failingSince: number | undefined;
 
   constructor(private readonly opts: HandoverOptions) {
     this.limit = pLimit(opts.concurrency ?? 32);
   }
 
-  /** Whether Temporal answers at all: a busy server is waited for briefly, an unreachable one fully. */
+  /**
+   * Whether the webhook may answer 200 without waiting for its hand-over: Temporal is connected and
+   * the last call to it did not fail. Otherwise the webhook waits for its own calls (and answers 503
+   * if they fail), so a Temporal that is away or refusing is never hidden behind 200s.
+   */
+  healthy(): boolean {
+    return this.failingSince === undefined && this.temporalReachable();
+  }
+
+  /** Whether Temporal answers at all (the gRPC channel is connected). */
   temporalReachable(): boolean {
     try {
       const grpc = (this.opts.client.connection as unknown as { client: { getChannel(): { getConnectivityState(connect: boolean): number } } }).client;
@@ -104,9 +115,11 @@ export class Handover {
       .then(() => this.limit(() => this.send(item, Date.now() + callTimeoutMs)))
       .then(
         () => {
+          this.failingSince = undefined;
           for (const id of ids) this.done(id);
         },
         async (err: unknown) => {
+          if (!this.stopped) this.failingSince ??= Date.now();
           await this.later(ids, err);
           throw err;
         },

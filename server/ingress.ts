@@ -34,7 +34,7 @@ export interface IngressDeps {
   deadlineMs?: number;
   /** Hands accepted events to Temporal (and sweeps what lapsed); one per app. */
   handover: Handover;
-  /** How long to wait for a busy Temporal before the 200 (default HANDOVER_WAIT_MS). */
+  /** How long to wait for a healthy Temporal before the 200 (default HANDOVER_WAIT_MS: not at all). */
   handoverWaitMs?: number;
 }
 
@@ -136,8 +136,12 @@ async function storeAccepted(db: Db, events: InboundEvent[], items: HandoverItem
   return items.map((item, n) => ({ ...item, events: slim[n]!.events as InboundEvent[], id: ids[n]! }));
 }
 
-/** How long the webhook waits for a busy (reachable) Temporal before it answers 200 anyway. */
-export const HANDOVER_WAIT_MS = 100;
+/**
+ * How long the webhook waits for a healthy Temporal before it answers 200 anyway: not at all. The
+ * events are stored (that is what 200 promises) and the hand-over goes on in the background, so a
+ * busy worker or server never slows the acknowledgement; an unhealthy one is waited for (below).
+ */
+export const HANDOVER_WAIT_MS = 0;
 
 async function settledWithin(p: Promise<void>, ms: number): Promise<'done' | 'pending' | Error> {
   let timer: NodeJS.Timeout | undefined;
@@ -231,11 +235,12 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   const delivery = handover.deliver(stored, Math.max(0, deadline - Date.now()));
   void delivery.catch(() => {}); // settled below, or left to the sweeper
   const waitMs = deps.handoverWaitMs ?? HANDOVER_WAIT_MS;
-  let outcome = await settledWithin(delivery, waitMs);
-  // Still going: a busy but reachable Temporal gets the rest in the background (the sweeper covers a
-  // failure); one that cannot be reached is waited for until the deadline, and a failure is a 503.
-  if (outcome === 'pending' && !handover.temporalReachable()) outcome = await settledWithin(delivery, Math.max(0, deadline - Date.now()));
-  if (outcome instanceof Error || (outcome === 'pending' && !handover.temporalReachable())) {
+  let outcome = waitMs > 0 ? await settledWithin(delivery, waitMs) : ('pending' as const);
+  // Still going: a healthy Temporal gets the rest in the background (the sweeper covers a failure);
+  // one that cannot be reached, or whose last call failed, is waited for until the deadline, and a
+  // failure is a 503 (Meta retries; the stored rows are handed over by the sweeper meanwhile).
+  if (outcome === 'pending' && !handover.healthy()) outcome = await settledWithin(delivery, Math.max(0, deadline - Date.now()));
+  if (outcome instanceof Error || (outcome === 'pending' && !handover.healthy())) {
     throw new TemporalUnavailableError(outcome instanceof Error ? outcome : new Error('deadline exceeded handing events to Temporal'));
   }
   result.conversations = byConversation.size + [...wake.keys()].filter((w) => !byConversation.has(w)).length;

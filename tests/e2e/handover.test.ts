@@ -3,6 +3,9 @@
 // sweeper hands over, one conversation's events in order, and the rows go once Temporal took them.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@temporalio/client';
+import { Handover } from '../../server/handover.js';
+import { dispatchEvents, TemporalUnavailableError } from '../../server/ingress.js';
 import { conversationWorkflowId } from '../../whatsapp/events.js';
 import { parseWebhook } from '../../whatsapp/parse.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -46,6 +49,27 @@ describe('hand-over to Temporal', { timeout: 60_000 }, () => {
     }, 15_000);
     expect(stored.text).toBe('Is the sofa still available?');
     await eventually(async () => ((await rows()).length === 0 ? true : undefined), 5000, 50);
+  });
+
+  it('a Temporal that refuses is not hidden behind 200s: once a call failed, the next body waits for its own and gets a 503; nothing is lost', async () => {
+    // Reachable, but every call fails (a namespace that does not exist).
+    const refusing = new Handover({ client: new Client({ connection: s.client.connection, namespace: 'tl-no-such-namespace' }), db: s.db.db, taskQueue: 'nowhere' });
+    const deps = { client: s.client, db: s.db.db, taskQueue: 'nowhere', handover: refusing };
+    const first = textMessageBody({ from: '966533100009', text: 'first, while all looked well' });
+    const second = textMessageBody({ from: '966533100009', text: 'second, after a refusal' });
+    try {
+      expect(refusing.healthy()).toBe(true);
+      // Healthy: answered from the stored rows, without waiting for Temporal.
+      await expect(dispatchEvents(deps, parseWebhook(first.body).events)).resolves.toMatchObject({ messages: 1 });
+      await eventually(async () => (refusing.healthy() ? undefined : true), 10_000, 20);
+      await expect(dispatchEvents(deps, parseWebhook(second.body).events)).rejects.toBeInstanceOf(TemporalUnavailableError);
+    } finally {
+      await refusing.stop();
+    }
+    // Both bodies were stored first: the app's own hand-over (the right namespace) delivers them.
+    for (const m of [first, second]) {
+      await eventually(async () => ((await s.api(`/api/v1/messages/${m.id}`)).status === 200 ? true : undefined), 20_000);
+    }
   });
 
   it('a burst for one conversation keeps its order through the hand-over', async () => {
