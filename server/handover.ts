@@ -50,6 +50,21 @@ export function signalChunks(events: InboundEvent[]): InboundEvent[][] {
   return chunks;
 }
 
+/**
+ * Temporal answered and said no (a missing namespace, a permission, a bad request): not a busy or an
+ * unreachable server. A call that ran out of time under load is busy, and an unreachable server shows
+ * in the channel's state; neither makes the webhook wait for every body after it.
+ */
+export function isRefusal(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof message === 'string' && /deadline|timed? ?out|cancel/i.test(message)) return false;
+    // gRPC CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE: busy or away, not a refusal.
+    if (typeof code === 'number') return ![1, 4, 8, 14].includes(code);
+  }
+  return true;
+}
+
 /** grpc-js connectivityState.READY: the channel to Temporal is connected. */
 const GRPC_READY = 2;
 
@@ -119,7 +134,7 @@ export class Handover {
           for (const id of ids) this.done(id);
         },
         async (err: unknown) => {
-          if (!this.stopped) this.failingSince ??= Date.now();
+          if (!this.stopped && isRefusal(err)) this.failingSince ??= Date.now();
           await this.later(ids, err);
           throw err;
         },
