@@ -9,6 +9,7 @@ import { createOutboxSendActivities } from './outbox-send.js';
 import { createReconcileActivities } from './reconcile.js';
 import { createScheduledReplyActivities } from './scheduled-replies.js';
 import { createMediaActivities } from './media.js';
+import { createWebhookDeliveryActivities } from './webhook-delivery.js';
 import type { MediaStore } from '../db/media.js';
 import type { AnswererFactory } from './answerer.js';
 import { instrumentActivities } from './metrics.js';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReconcileActivities(deps.db, deps.temporal),
     ...createScheduledReplyActivities(deps.db),
     ...createMediaActivities(deps.db, deps.graph, deps.media),
+    ...createWebhookDeliveryActivities(deps.db),
   });
 }
 

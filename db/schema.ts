@@ -434,6 +434,61 @@ export const inboundHandover = pgTable(
   (t) => [index('inbound_handover_claimed_idx').on(t.claimedUntil)],
 );
 
+/** Where other systems hear about what happens: an admin subscribes a URL to event types. */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  /** Event types, from domain/webhook-events.ts. */
+  events: jsonb('events').$type<string[]>().notNull(),
+  /** Signs each delivery (HMAC-SHA256); shown once, when the subscription is made. */
+  secret: text('secret').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+});
+
+/**
+ * What happened, once, as other systems see it: written by triggers in the same transaction as the
+ * change itself (an assignment, a close, an SLA breach, a sent follow-up, a merge), so none is lost
+ * and none is made twice. The relay (server/webhook-relay.ts) fans each out to the subscriptions.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: text('type').notNull(),
+    data: jsonb('data').notNull(),
+    at: ts('at').notNull().defaultNow(),
+    /** When the relay started a delivery for every subscription it had; null: not yet. */
+    dispatchedAt: ts('dispatched_at'),
+  },
+  (t) => [index('webhook_events_pending_idx').on(t.at).where(sql`${t.dispatchedAt} is null`)],
+);
+
+/** Every attempt to deliver an event to a subscription, with the answer: the delivery log. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => webhookEvents.id),
+    attempt: integer('attempt').notNull(),
+    at: ts('at').notNull().defaultNow(),
+    ok: boolean('ok').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [
+    index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.at),
+    uniqueIndex('webhook_deliveries_attempt_uq').on(t.subscriptionId, t.eventId, t.attempt),
+  ],
+);
+
 /** The global rules document (business hours, SLAs, teams, burst gap, automation texts), versioned. */
 /** The knowledge base automated answers come from: the newest version is current (none: empty). */
 export const knowledge = pgTable('knowledge', {
@@ -523,4 +578,9 @@ export const interactionEventsRelations = relations(interactionEvents, ({ one })
     references: [conversations.id],
   }),
   contact: one(contacts, { fields: [interactionEvents.contactId], references: [contacts.id] }),
+}));
+
+export const webhookDeliveriesRelations = relations(webhookDeliveries, ({ one }) => ({
+  subscription: one(webhookSubscriptions, { fields: [webhookDeliveries.subscriptionId], references: [webhookSubscriptions.id] }),
+  event: one(webhookEvents, { fields: [webhookDeliveries.eventId], references: [webhookEvents.id] }),
 }));

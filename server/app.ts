@@ -1,4 +1,7 @@
 // buildApp(): the Fastify app (webhook, agent API, health, docs). Tests drive it with inject() or HTTP.
+import { WebhookRelay } from './webhook-relay.js';
+import { outboundWebhookRoutes } from './routes/outbound-webhooks.js';
+import type { WebhookRetry } from '../workflows/webhook-delivery/contract.js';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -52,6 +55,8 @@ export interface AppDeps {
   ingressDeadlineMs?: number;
   /** How long the webhook waits for a busy Temporal before it answers 200 (the events are stored). */
   handoverWaitMs?: number;
+  /** Outbound webhooks' backoff (default: from 10 s, doubling to 10 min, for 24 h). */
+  webhookRetry?: WebhookRetry;
 }
 
 /** Ids in paths may be up to this long (CONTRACT.md); longer ones answer 414. */
@@ -123,6 +128,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   handover.startSweeper();
   app.addHook('onClose', async () => handover.stop());
   registerHandoverBacklog(() => handover.backlog());
+  // Outbound events (written by triggers) become one durable delivery workflow per subscription.
+  const relay = new WebhookRelay({ db: deps.db, client: deps.temporal, taskQueue: deps.taskQueue, log: app.log, ...(deps.webhookRetry ? { retry: deps.webhookRetry } : {}) });
+  relay.start();
+  app.addHook('onClose', async () => relay.stop());
   await app.register(webhookRoutes, {
     appSecrets: deps.appSecrets,
     verifyToken: deps.verifyToken,
@@ -140,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(routingRoutes, { db: deps.db, temporal: deps.temporal });
       await api.register(tokenRoutes, { db: deps.db });
       await api.register(deadLetterRoutes, { db: deps.db });
+      await api.register(outboundWebhookRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );

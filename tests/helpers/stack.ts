@@ -44,6 +44,8 @@ export async function startStack(
     graphTimeoutMs?: number;
     /** How long the webhook waits for Temporal before answering 200 anyway (0: never waits). */
     handoverWaitMs?: number;
+    /** Outbound webhooks' backoff (tests use seconds, not the day the contract gives). */
+    webhookRetry?: { initialSec: number; maxSec: number; forSec: number };
   } = {},
 ): Promise<Stack> {
   const address = opts.address ?? inject('temporalAddress');
@@ -79,6 +81,7 @@ export async function startStack(
     verifyToken: 'verify-me',
     apiTokens: [apiToken],
     ...(opts.handoverWaitMs !== undefined ? { handoverWaitMs: opts.handoverWaitMs } : {}),
+    ...(opts.webhookRetry ? { webhookRetry: opts.webhookRetry } : {}),
     checks: {
       database: db.ping,
       temporal: temporalCheck(client),
