@@ -1,4 +1,5 @@
 // /contacts: create, read, change, list, duplicates to review, merge.
+import { contactEngagement } from '../../db/crm/engagement.js';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../db/client.js';
 import { createContact, getContact, listContacts, updateContact } from '../../db/crm/contacts.js';
@@ -13,6 +14,16 @@ const NullableString = (opts: Parameters<typeof Type.String>[0] = {}) => Type.Op
 export const Identity = Type.Object({
   kind: Type.String({ description: 'wa_id | user_id | phone | email' }),
   value: Type.String({ description: 'wa_id: digits as WhatsApp sends them; phone: E.164; email: lower-cased' }),
+});
+
+/** How this buyer engages (db/crm/engagement.ts): computed from their messages on every read. */
+const EngagementSchema = Type.Object({
+  replyLatencyMedianSec: Nullable(Type.Number({ description: "median of the buyer's answers to our messages, seconds" })),
+  replyLatencySamples: Type.Integer(),
+  turnsPerConversation: Nullable(Type.Number()),
+  clarificationRate: Nullable(Type.Number({ description: 'share of their turns we answered with a question' })),
+  readWithoutReplyRate: Nullable(Type.Number({ description: 'share of our messages they read that got nothing back' })),
+  lastInteractionAt: Nullable(Type.String()),
 });
 
 export const Contact = Type.Object({
@@ -126,16 +137,17 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, 
     {
       schema: {
         tags: ['contacts'],
-        summary: 'One contact with its identities; a merged-away contact answers { id, mergedInto }',
+        summary: 'One contact with its identities and engagement profile; a merged-away contact answers { id, mergedInto }',
         security,
         params: IdParams,
-        response: { 200: Type.Union([Contact, MergedContact]), 401: ErrorBody, 404: ErrorBody },
+        response: { 200: Type.Union([Type.Intersect([Contact, Type.Object({ engagement: EngagementSchema })]), MergedContact]), 401: ErrorBody, 404: ErrorBody },
       },
     },
     async (req) => {
       const c = await getContact(db, req.params.id);
       if (!c) throw new HttpError(404, 'not_found', `no contact ${req.params.id}`);
-      return c;
+      if ('mergedInto' in c) return c;
+      return { ...c, engagement: await contactEngagement(db, c.id) };
     },
   );
 
