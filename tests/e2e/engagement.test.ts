@@ -29,7 +29,7 @@ describe('engagement profile', { timeout: 90_000 }, () => {
     // Before we ever wrote: no answers to measure, one turn, nothing read.
     const p0 = await engagement(contactId);
     expect(p0).toMatchObject({ replyLatencySamples: 0, replyLatencyMedianSec: null, turnsPerConversation: 1 });
-    expect(Date.parse(p0.lastInteractionAt)).toBe(Date.parse(first.sentAt ?? first.at ?? p0.lastInteractionAt));
+    expect(p0.lastInteractionAt).toBe(first.at);
     // The first decision knew nothing of this buyer's speed.
     const d0 = await eventually(async () => {
       const d = await detail(conv);
