@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -16,6 +16,15 @@ export interface DbHandle {
   close(): Promise<void>;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
+}
+
+/**
+ * The rows of `db.execute(sql...)`: postgres.js answers an array, PGlite an object with `rows`.
+ * `T` is what the query selects (raw SQL has no inferred type).
+ */
+export async function executeRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const r = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(r) ? r : r.rows;
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

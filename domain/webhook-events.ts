@@ -32,3 +32,12 @@ export function parseSignatureHeader(header: string): SignatureParts | null {
 export function retryDelaySec(attempt: number, initialSec: number, maxSec: number): number {
   return Math.min(maxSec, initialSec * 2 ** Math.max(0, attempt - 1));
 }
+
+/**
+ * After failed attempt `attempt`, `elapsedSec` after the first: how long to wait before the next,
+ * or null to give up (the next attempt would fall outside the `forSec` window).
+ */
+export function nextAttemptDelaySec(attempt: number, elapsedSec: number, retry: { initialSec: number; maxSec: number; forSec: number }): number | null {
+  const delay = retryDelaySec(attempt, retry.initialSec, retry.maxSec);
+  return elapsedSec + delay > retry.forSec ? null : delay;
+}

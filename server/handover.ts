@@ -7,7 +7,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
-import type { Db } from '../db/client.js';
+import { executeRows, type Db } from '../db/client.js';
 import { keepDeadLetter } from '../db/dead-letters.js';
 import type { InboundEvent } from '../whatsapp/events.js';
 import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
@@ -275,9 +275,8 @@ export class Handover {
 
   /** Events accepted and not yet handed over (a gauge for /metrics). */
   async backlog(): Promise<number> {
-    const r = (await this.opts.db.execute(sql`select count(*)::int as n from inbound_handover`)) as unknown as { n: number }[] | { rows: { n: number }[] };
-    const list = Array.isArray(r) ? r : r.rows;
-    return Number(list[0]?.n ?? 0);
+    const [row] = await executeRows<{ n: number }>(this.opts.db, sql`select count(*)::int as n from inbound_handover`);
+    return Number(row?.n ?? 0);
   }
 
   /** Stops sweeping and waits for what is in flight from this process. */

@@ -4,7 +4,7 @@
 // REJECT_DUPLICATE makes a second start a no-op, and an event not yet marked is simply tried again.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { executeRows, type Db } from '../db/client.js';
 import {
   DEFAULT_WEBHOOK_RETRY,
   WEBHOOK_DELIVERY_WORKFLOW,
@@ -20,9 +20,6 @@ export interface WebhookRelayOptions {
   retry?: WebhookRetry;
   log?: { warn(obj: unknown, msg?: string): void };
 }
-
-type Rows<T> = T[] | { rows: T[] };
-const rowsOf = <T>(r: Rows<T>): T[] => (Array.isArray(r) ? r : r.rows);
 
 export class WebhookRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -56,12 +53,13 @@ export class WebhookRelay {
   private async pass(batch = 200): Promise<number> {
     const { db, client, taskQueue } = this.opts;
     // Each pending event with the subscriptions that want it (made before it happened, still active).
-    const rows = rowsOf(
-      (await db.execute(sql`
+    const rows = await executeRows<{ event_id: string; subscriptions: string[] | string }>(
+      db,
+      sql`
         select e.id as event_id, coalesce(json_agg(s.id) filter (where s.id is not null), '[]') as subscriptions
         from (select id, type, at from webhook_events where dispatched_at is null order by at limit ${batch}) e
         left join webhook_subscriptions s on s.active and s.events ? e.type and s.created_at <= e.at
-        group by e.id`)) as unknown as Rows<{ event_id: string; subscriptions: string[] | string }>,
+        group by e.id`,
     );
     if (rows.length === 0) return 0;
     const done: string[] = [];

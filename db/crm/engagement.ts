@@ -8,7 +8,7 @@
 //   (a message of ours before their next turn ends in ? or ؟): how often they needed one.
 // - readWithoutReplyRate: of our messages the buyer read, the share nothing came back after.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { executeRows, type Db } from '../client.js';
 
 export interface Engagement {
   replyLatencyMedianSec: number | null;
@@ -21,14 +21,20 @@ export interface Engagement {
 
 const LATENCY_SAMPLES = 50;
 
-type Rows<T> = T[] | { rows: T[] };
-const rowsOf = <T>(r: Rows<T>): T[] => (Array.isArray(r) ? r : r.rows);
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const ratio = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
 
 export async function contactEngagement(db: Db, contactId: string): Promise<Engagement> {
-  const [row] = rowsOf(
-    (await db.execute(sql`
+  const [row] = await executeRows<{
+    median: unknown;
+    samples: number;
+    turns: unknown;
+    clarification: unknown;
+    read_without_reply: unknown;
+    last_at: Date | string | null;
+  }>(
+    db,
+    sql`
       with m as (
         select conversation_id, direction, sent_at, status, text,
                lag(direction) over w as prev_dir, lag(sent_at) over w as prev_at, received_at
@@ -64,14 +70,7 @@ export async function contactEngagement(db: Db, contactId: string): Promise<Enga
              (select avg(n) from turns where n > 0) as turns,
              (select sum(clarified)::float / nullif(sum(answered_by_us), 0) from turns) as clarification,
              (select unanswered::float / nullif(read, 0) from reads) as read_without_reply,
-             (select max(sent_at) from messages where contact_id = ${contactId}) as last_at`)) as unknown as Rows<{
-      median: unknown;
-      samples: number;
-      turns: unknown;
-      clarification: unknown;
-      read_without_reply: unknown;
-      last_at: Date | string | null;
-    }>,
+             (select max(sent_at) from messages where contact_id = ${contactId}) as last_at`,
   );
   const median = num(row?.median);
   const turns = num(row?.turns);

@@ -2,7 +2,7 @@
 // the retry window ends; the waits are durable timers.
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import { retryDelaySec } from '../../domain/webhook-events.js';
+import { nextAttemptDelaySec } from '../../domain/webhook-events.js';
 import type { WebhookDeliveryInput, WebhookDeliveryResult } from './contract.js';
 
 // One HTTP attempt per activity run (the answer is recorded in the delivery log); the activity's own
@@ -18,8 +18,8 @@ export async function webhookDelivery(input: WebhookDeliveryInput): Promise<Webh
     const r = await deliverWebhook({ subscriptionId: input.subscriptionId, eventId: input.eventId, attempt });
     if (r.ok) return { delivered: true, attempts: attempt };
     if (r.gone) return { delivered: false, attempts: attempt, stopped: 'subscription_gone' };
-    const delay = retryDelaySec(attempt, input.retry.initialSec, input.retry.maxSec);
-    if ((Date.now() - started) / 1000 + delay > input.retry.forSec) return { delivered: false, attempts: attempt, stopped: 'gave_up' };
+    const delay = nextAttemptDelaySec(attempt, (Date.now() - started) / 1000, input.retry);
+    if (delay === null) return { delivered: false, attempts: attempt, stopped: 'gave_up' };
     await sleep(delay * 1000);
   }
 }
