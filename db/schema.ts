@@ -263,6 +263,8 @@ export const interactionEvents = pgTable(
     index('interaction_events_orphan_status_idx')
       .on(sql`(${t.payload}->>'waMessageId')`)
       .where(sql`${t.kind} = 'orphan_status'`),
+    // Follow-ups over a date range (analytics).
+    index('interaction_events_follow_up_idx').on(t.at).where(sql`${t.kind} = 'follow_up'`),
   ],
 );
 
@@ -489,6 +491,49 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
+/**
+ * One buyer turn that asked something of us, and how it was answered: the analytics rollup
+ * (GET /analytics). Kept by triggers (migration 0015) in the transaction of the facts themselves:
+ * a turn starts with the routing decision on the buyer's burst, ends at the first human reply
+ * (or an automated answer that settled it, or a close); an acknowledgement never ends it.
+ */
+export const responseTurns = pgTable(
+  'response_turns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    /** The decision that started it (interaction_events.id). */
+    decisionId: uuid('decision_id').notNull(),
+    /** first_response | next_response (the SLA clock the turn ran on). */
+    kind: text('kind').notNull(),
+    /** The team and the agent holding the conversation while the turn was open (the replier once answered). */
+    team: text('team'),
+    agentId: text('agent_id'),
+    /** When the buyer's first message of the turn was sent (WhatsApp's time). */
+    startedAt: ts('started_at').notNull(),
+    needsReply: boolean('needs_reply').notNull(),
+    /** The SLA deadline the workflow armed; null: none (no reply needed). */
+    dueAt: ts('due_at'),
+    respondedAt: ts('responded_at'),
+    /** human | automation; null while unanswered. */
+    respondedBy: text('responded_by'),
+    /** Who sent the answer: an agent id, admin:<token id>, or automation. */
+    responder: text('responder'),
+    /** SLA breaches while it was open (an escalation arms the next deadline). */
+    breaches: integer('breaches').notNull().default(0),
+    /** Closed (or nothing owed) without an answer. */
+    endedAt: ts('ended_at'),
+  },
+  (t) => [
+    index('response_turns_started_idx').on(t.startedAt),
+    uniqueIndex('response_turns_decision_uq').on(t.decisionId),
+    // The conversation's open turn (at most one), found by every trigger.
+    index('response_turns_open_idx').on(t.conversationId).where(sql`${t.respondedAt} is null and ${t.endedAt} is null`),
+  ],
+);
+
 /** The global rules document (business hours, SLAs, teams, burst gap, automation texts), versioned. */
 /** The knowledge base automated answers come from: the newest version is current (none: empty). */
 export const knowledge = pgTable('knowledge', {
@@ -565,6 +610,7 @@ export const conversationsRelations = relations(conversations, ({ one, many }) =
   deal: one(deals, { fields: [conversations.dealId], references: [deals.id] }),
   messages: many(messages),
   events: many(interactionEvents),
+  turns: many(responseTurns),
 }));
 
 export const messagesRelations = relations(messages, ({ one }) => ({
@@ -583,4 +629,8 @@ export const interactionEventsRelations = relations(interactionEvents, ({ one })
 export const webhookDeliveriesRelations = relations(webhookDeliveries, ({ one }) => ({
   subscription: one(webhookSubscriptions, { fields: [webhookDeliveries.subscriptionId], references: [webhookSubscriptions.id] }),
   event: one(webhookEvents, { fields: [webhookDeliveries.eventId], references: [webhookEvents.id] }),
+}));
+
+export const responseTurnsRelations = relations(responseTurns, ({ one }) => ({
+  conversation: one(conversations, { fields: [responseTurns.conversationId], references: [conversations.id] }),
 }));

@@ -1,0 +1,208 @@
+// The analytics read (CONTRACT.md: GET /analytics), over the response_turns rollup the triggers keep
+// (migration 0016) and the follow-up events. Definitions, for a turn started in [from, to):
+// - a response is the first human reply, or the automated answers that settled the turn; an
+//   acknowledgement never is. firstResponseSec / nextResponseSec: its delay from the buyer's first
+//   message of the turn, p50/p90 (interpolated), by the SLA clock the turn ran on.
+// - hit: a turn that needed a reply got a human reply by its SLA deadline. missed: it needed one and
+//   none came by the deadline (answered late, closed after the deadline, or still waiting past it).
+//   A turn closed before its deadline is neither. slaHitRate = hit / (hit + missed).
+// - breaches: SLA breaches on those turns (an escalation arms the next deadline, which may breach too).
+// - followUps: follow-ups sent in the range; replied: the buyer wrote in that conversation after it,
+//   before the next follow-up and within 7 days. recoveredRate = replied / sent.
+// - automationShare: of the answered turns, the share automation answered.
+// Days are UTC days.
+import { sql, type SQL } from 'drizzle-orm';
+import { executeRows, type Db } from './client.js';
+
+export interface AnalyticsQuery {
+  from: Date;
+  to: Date;
+  team?: string | null;
+  agentId?: string | null;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  samples: number;
+}
+
+interface TurnFigures {
+  turns: number;
+  responses: number;
+  firstResponseSec: Percentiles;
+  nextResponseSec: Percentiles;
+  slaHitRate: number | null;
+  missed: number;
+  breaches: number;
+}
+
+export interface FollowUpFigures {
+  sent: number;
+  replied: number;
+  recoveredRate: number | null;
+}
+
+export interface Analytics extends TurnFigures {
+  from: string;
+  to: string;
+  conversations: number;
+  followUps: FollowUpFigures;
+  automationShare: number | null;
+  byAgent: Array<TurnFigures & { agentId: string; name: string | null }>;
+  byTeam: Array<TurnFigures & { team: string; followUps: FollowUpFigures }>;
+  byDay: Array<{ day: string; turns: number; responseSecP50: number | null; slaHitRate: number | null; followUpsSent: number; followUpsReplied: number }>;
+}
+
+/** A follow-up counts as replied when the buyer wrote within this long (and before the next one). */
+export const FOLLOW_UP_REPLY_WINDOW_DAYS = 7;
+
+const sec = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
+const rate = (num: number, den: number): number | null => (den === 0 ? null : Math.round((num / den) * 1000) / 1000);
+
+type TurnRow = {
+  key: string | null;
+  conversations: number;
+  turns: number;
+  responses: number;
+  automated: number;
+  first_p50: unknown;
+  first_p90: unknown;
+  first_n: number;
+  next_p50: unknown;
+  next_p90: unknown;
+  next_n: number;
+  all_p50: unknown;
+  hit: number;
+  missed: number;
+  breaches: number;
+};
+
+type FollowUpRow = { key: string | null; sent: number; replied: number };
+
+export async function analytics(db: Db, q: AnalyticsQuery): Promise<Analytics> {
+  const turnFilter = sql.join(
+    [
+      sql`t.started_at >= ${q.from.toISOString()}::timestamptz and t.started_at < ${q.to.toISOString()}::timestamptz`,
+      ...(q.team ? [sql`t.team = ${q.team}`] : []),
+      ...(q.agentId ? [sql`t.agent_id = ${q.agentId}`] : []),
+    ],
+    sql` and `,
+  );
+  const turns = (key: SQL) =>
+    executeRows<TurnRow>(
+      db,
+      sql`
+        with t as (
+          select ${key} as key, t.conversation_id, t.kind, t.needs_reply, t.due_at, t.responded_by, t.breaches,
+                 extract(epoch from (t.responded_at - t.started_at)) as sec,
+                 (t.needs_reply and t.due_at is not null and t.responded_by = 'human' and t.responded_at <= t.due_at) as hit,
+                 (t.needs_reply and t.due_at is not null
+                   and t.due_at < coalesce(case when t.responded_by = 'human' then t.responded_at end, t.ended_at, now())) as missed
+          from response_turns t where ${turnFilter}
+        )
+        select key,
+               count(distinct conversation_id)::int as conversations,
+               count(*) filter (where needs_reply or responded_by is not null)::int as turns,
+               count(*) filter (where responded_by is not null)::int as responses,
+               count(*) filter (where responded_by = 'automation')::int as automated,
+               percentile_cont(0.5) within group (order by sec) filter (where kind = 'first_response') as first_p50,
+               percentile_cont(0.9) within group (order by sec) filter (where kind = 'first_response') as first_p90,
+               count(sec) filter (where kind = 'first_response')::int as first_n,
+               percentile_cont(0.5) within group (order by sec) filter (where kind = 'next_response') as next_p50,
+               percentile_cont(0.9) within group (order by sec) filter (where kind = 'next_response') as next_p90,
+               count(sec) filter (where kind = 'next_response')::int as next_n,
+               percentile_cont(0.5) within group (order by sec) as all_p50,
+               count(*) filter (where hit)::int as hit,
+               count(*) filter (where missed)::int as missed,
+               coalesce(sum(breaches) filter (where needs_reply), 0)::int as breaches
+        from t group by key order by key`,
+    );
+  const followUpFilter = sql.join(
+    [
+      sql`f.kind = 'follow_up' and f.payload->>'sent' = 'true'`,
+      sql`f.at >= ${q.from.toISOString()}::timestamptz and f.at < ${q.to.toISOString()}::timestamptz`,
+      ...(q.team ? [sql`c.team = ${q.team}`] : []),
+      ...(q.agentId ? [sql`c.assignee = ${q.agentId}`] : []),
+    ],
+    sql` and `,
+  );
+  const followUps = (key: SQL) =>
+    executeRows<FollowUpRow>(
+      db,
+      sql`
+        select ${key} as key, count(*)::int as sent,
+               count(*) filter (where exists (
+                 select 1 from messages m
+                 where m.conversation_id = f.conversation_id and m.direction = 'in' and m.sent_at > f.at
+                   and m.sent_at <= f.at + make_interval(days => ${FOLLOW_UP_REPLY_WINDOW_DAYS})
+                   and not exists (
+                     select 1 from interaction_events n
+                     where n.conversation_id = f.conversation_id and n.kind = 'follow_up' and n.payload->>'sent' = 'true'
+                       and n.at > f.at and n.at < m.sent_at)
+               ))::int as replied
+        from interaction_events f join conversations c on c.id = f.conversation_id
+        where ${followUpFilter} group by key order by key`,
+    );
+  const day = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const [total, agents, teams, days, fuTotal, fuTeams, fuDays] = await Promise.all([
+    turns(sql`null::text`),
+    turns(sql`t.agent_id`),
+    turns(sql`t.team`),
+    turns(day(sql`t.started_at`)),
+    followUps(sql`null::text`),
+    followUps(sql`c.team`),
+    followUps(day(sql`f.at`)),
+  ]);
+  const names = await agentNames(db, agents.map((a) => a.key).filter((k): k is string => !!k));
+  const figures = (r: TurnRow | undefined): TurnFigures => ({
+    turns: r?.turns ?? 0,
+    responses: r?.responses ?? 0,
+    firstResponseSec: { p50: sec(r?.first_p50), p90: sec(r?.first_p90), samples: r?.first_n ?? 0 },
+    nextResponseSec: { p50: sec(r?.next_p50), p90: sec(r?.next_p90), samples: r?.next_n ?? 0 },
+    slaHitRate: rate(r?.hit ?? 0, (r?.hit ?? 0) + (r?.missed ?? 0)),
+    missed: r?.missed ?? 0,
+    breaches: r?.breaches ?? 0,
+  });
+  const fu = (r: FollowUpRow | undefined): FollowUpFigures => ({
+    sent: r?.sent ?? 0,
+    replied: r?.replied ?? 0,
+    recoveredRate: rate(r?.replied ?? 0, r?.sent ?? 0),
+  });
+  const t = total[0];
+  const teamKeys = [...new Set([...teams, ...fuTeams].map((r) => r.key).filter((k): k is string => !!k))].sort();
+  const dayKeys = [...new Set([...days, ...fuDays].map((r) => r.key).filter((k): k is string => !!k))].sort();
+  return {
+    from: q.from.toISOString(),
+    to: q.to.toISOString(),
+    conversations: t?.conversations ?? 0,
+    ...figures(t),
+    followUps: fu(fuTotal[0]),
+    automationShare: rate(t?.automated ?? 0, t?.responses ?? 0),
+    byAgent: agents
+      .filter((a) => a.key !== null)
+      .map((a) => ({ agentId: a.key!, name: names.get(a.key!) ?? null, ...figures(a) })),
+    byTeam: teamKeys.map((team) => ({
+      team,
+      ...figures(teams.find((r) => r.key === team)),
+      followUps: fu(fuTeams.find((r) => r.key === team)),
+    })),
+    byDay: dayKeys.map((d) => {
+      const r = days.find((x) => x.key === d);
+      const f = fuDays.find((x) => x.key === d);
+      const all = figures(r);
+      // The day's response median over both clocks (first and next), for the time series.
+      return { day: d, turns: all.turns, responseSecP50: sec(r?.all_p50), slaHitRate: all.slaHitRate, followUpsSent: f?.sent ?? 0, followUpsReplied: f?.replied ?? 0 };
+    }),
+  };
+}
+
+async function agentNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const uuids = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (uuids.length === 0) return new Map();
+  const rows = await executeRows<{ id: string; name: string }>(
+    db,
+    sql`select id::text as id, name from agents where id::text in (${sql.join(uuids.map((u) => sql`${u}`), sql`, `)})`,
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
