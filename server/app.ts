@@ -27,6 +27,7 @@ import type { GraphClient } from '../whatsapp/graph-client.js';
 import { templateRoutes } from './routes/templates.js';
 import { metricsRoutes } from './routes/metrics.js';
 import type { MetricsJson } from './worker-process.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { registerHandoverBacklog, webhookDuration } from '../activities/metrics.js';
 import { Handover } from './handover.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tokenRoutes, { db: deps.db });
       await api.register(deadLetterRoutes, { db: deps.db });
       await api.register(outboundWebhookRoutes, { db: deps.db });
+      await api.register(analyticsRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );
