@@ -230,6 +230,19 @@ describe('SLA and acknowledgement', () => {
     expect(d.acknowledge).toBe('ack');
     expect(d.ackText).toBe('Thanks for your message! A member of our team will reply within 4 hours.');
   });
+  it('a buyer who answers in minutes gets no acknowledgement, but a person sooner, saying why', () => {
+    const fast = route({ context: { replyLatencyMedianSec: 90, replyLatencySamples: 4 } });
+    expect(fast.acknowledge).toBeNull();
+    expect(fast.ackText).toBeNull();
+    expect(fast.reasons.join('; ')).toMatch(/answers in minutes \(median 90 s over 4 answers\) -> no acknowledgement/);
+    expect(fast.urgency).toBe('high');
+    expect(fast.dueAt).not.toBeNull();
+    // One quick answer is not "always": the acknowledgement still goes out; so it does to a slow buyer.
+    expect(route({ context: { replyLatencyMedianSec: 90, replyLatencySamples: 1 } }).acknowledge).toBe('ack');
+    expect(route({ context: { replyLatencyMedianSec: 3600, replyLatencySamples: 9 } }).acknowledge).toBe('ack');
+    // Closed now: when we open is news even to a fast buyer.
+    expect(route({ now: '2026-04-01T20:00:00.000Z', context: { replyLatencyMedianSec: 90, replyLatencySamples: 4 } }).acknowledge).toBe('after_hours');
+  });
   it('Arabic acknowledgement', () => {
     const d = route({ burst: [cls('question', { language: 'ar' })] });
     expect(d.ackText).toBe('شكراً لرسالتك! سيرد عليك أحد أعضاء فريقنا خلال 4 ساعات.');

@@ -287,6 +287,7 @@ export class TurnRunner {
         dealValue: ctx?.deal?.value ?? null,
         language: ctx?.contact.language ?? null,
         replyLatencyMedianSec: ctx?.replyLatency.medianSec ?? null,
+        replyLatencySamples: ctx?.replyLatency.samples ?? 0,
         earlierConversations: ctx?.history.earlierConversations ?? 0,
       },
       // As the burst found it (this turn's own answers are not "the buyer wrote again"); a sent answer is the first response.

@@ -18,7 +18,9 @@
 //   automation.acknowledge, a reply is needed, no opt-out, not paused, not taken over, and nobody
 //   was already waiting (one acknowledgement per wait). Closed now -> 'after_hours' (eta: next
 //   opening); open -> 'ack' only before the first response (eta: the deadline), so a live chat with
-//   an agent is not interrupted by the bot.
+//   an agent is not interrupted by the bot; and not to a buyer who answers in minutes (median under
+//   FAST_BUYER_MEDIAN_SEC over FAST_BUYER_MIN_SAMPLES answers or more): they get a person sooner
+//   (urgency raised), not a promise of later.
 // - No reply needed: slaKind/dueAt null for this burst; a deadline still running from an earlier
 //   burst is the workflow's to keep.
 import { URGENCIES, type Intent, type Urgency } from '../../domain/vocabulary.js';
@@ -39,6 +41,8 @@ export interface RoutingInput {
     dealValue: number | null;
     language: string | null;
     replyLatencyMedianSec: number | null;
+    /** How many of the buyer's answers the median is over (0: unknown). */
+    replyLatencySamples?: number;
     earlierConversations: number;
   };
   current: {
@@ -82,6 +86,8 @@ export const INTENT_PRIORITY: readonly Intent[] = [
 export const LATE_DEAL_STAGES: readonly string[] = ['negotiation', 'proposal', 'quote', 'closing'];
 export const BIG_DEAL_VALUE = 20_000;
 export const FAST_BUYER_MEDIAN_SEC = 300;
+/** Answers it takes to know a buyer "always answers in minutes" (before that an acknowledgement goes out). */
+export const FAST_BUYER_MIN_SAMPLES = 2;
 
 const NON_SUBSTANTIVE: readonly string[] = ['greeting', 'acknowledgment', 'other', 'spam'];
 
@@ -90,6 +96,10 @@ export const speaks = (languages: readonly string[], tag: string) => languages.s
 const rank = (u: Urgency) => URGENCIES.indexOf(u);
 const thousands = (n: number) => (Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : String(n));
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A buyer whose usual answer comes within minutes, over enough answers to say so. */
+export const fastBuyer = (c: RoutingInput['context']): boolean =>
+  c.replyLatencyMedianSec !== null && c.replyLatencyMedianSec < FAST_BUYER_MEDIAN_SEC && (c.replyLatencySamples ?? 0) >= FAST_BUYER_MIN_SAMPLES;
 
 /** A response deadline: urgent counts calendar time (24/7), other urgencies business hours. */
 export function slaDueAt(startMs: number, seconds: number, urgency: Urgency, hours: RulesDocument['businessHours']): number {
@@ -272,7 +282,14 @@ export function decideRouting(input: RoutingInput): RoutingDecision {
       ackText = text.split('{eta}').join(describeEta(new Date(nowMs), opening, hours, lang, 'at'));
       reasons.push(`closed now -> after-hours notice (opens ${iso(opening.getTime())})`);
     } else if (current.firstResponseDone) reasons.push('open and already answered before -> no acknowledgement');
-    else if (dueAt) {
+    else if (dueAt && fastBuyer(context)) {
+      // Someone who answers in minutes is chatting: "we'll reply by 3 pm" tells them to go away,
+      // and their turn goes first anyway (urgency raised above). Outside hours the notice still
+      // goes out: when we open is news to them.
+      reasons.push(
+        `buyer answers in minutes (median ${context.replyLatencyMedianSec} s over ${context.replyLatencySamples} answers) -> no acknowledgement (it would only promise a slower reply)`,
+      );
+    } else if (dueAt) {
       acknowledge = 'ack';
       const { lang, text } = pickText(rules.automation.texts.ack, language);
       ackText = text.split('{eta}').join(describeEta(new Date(nowMs), new Date(dueAt), hours, lang));
