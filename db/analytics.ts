@@ -61,6 +61,7 @@ const sec = (v: unknown): number | null => (v === null || v === undefined ? null
 const rate = (num: number, den: number): number | null => (den === 0 ? null : Math.round((num / den) * 1000) / 1000);
 
 type TurnRow = {
+  g: number;
   key: string | null;
   conversations: number;
   turns: number;
@@ -89,35 +90,36 @@ export async function analytics(db: Db, q: AnalyticsQuery): Promise<Analytics> {
     ],
     sql` and `,
   );
-  const turns = (key: SQL) =>
-    executeRows<TurnRow>(
-      db,
-      sql`
-        with t as (
-          select ${key} as key, t.conversation_id, t.kind, t.needs_reply, t.due_at, t.responded_by, t.breaches,
-                 extract(epoch from (t.responded_at - t.started_at)) as sec,
-                 (t.needs_reply and t.due_at is not null and t.responded_by = 'human' and t.responded_at <= t.due_at) as hit,
-                 (t.needs_reply and t.due_at is not null
-                   and t.due_at < coalesce(case when t.responded_by = 'human' then t.responded_at end, t.ended_at, now())) as missed
-          from response_turns t where ${turnFilter}
-        )
-        select key,
-               count(distinct conversation_id)::int as conversations,
-               count(*) filter (where needs_reply or responded_by is not null)::int as turns,
-               count(*) filter (where responded_by is not null)::int as responses,
-               count(*) filter (where responded_by = 'automation')::int as automated,
-               percentile_cont(0.5) within group (order by sec) filter (where kind = 'first_response') as first_p50,
-               percentile_cont(0.9) within group (order by sec) filter (where kind = 'first_response') as first_p90,
-               count(sec) filter (where kind = 'first_response')::int as first_n,
-               percentile_cont(0.5) within group (order by sec) filter (where kind = 'next_response') as next_p50,
-               percentile_cont(0.9) within group (order by sec) filter (where kind = 'next_response') as next_p90,
-               count(sec) filter (where kind = 'next_response')::int as next_n,
-               percentile_cont(0.5) within group (order by sec) as all_p50,
-               count(*) filter (where hit)::int as hit,
-               count(*) filter (where missed)::int as missed,
-               coalesce(sum(breaches) filter (where needs_reply), 0)::int as breaches
-        from t group by key order by key`,
-    );
+  // One pass over the range's turns and one over its follow-ups, every grouping at once.
+  const day = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const turnsQuery = executeRows<TurnRow>(
+    db,
+    sql`
+      with t as (
+        select t.agent_id, t.team, ${day(sql`t.started_at`)} as day, t.conversation_id, t.kind, t.needs_reply, t.responded_by, t.breaches,
+               extract(epoch from (t.responded_at - t.started_at)) as sec,
+               (t.needs_reply and t.due_at is not null and t.responded_by = 'human' and t.responded_at <= t.due_at) as hit,
+               (t.needs_reply and t.due_at is not null
+                 and t.due_at < coalesce(case when t.responded_by = 'human' then t.responded_at end, t.ended_at, now())) as missed
+        from response_turns t where ${turnFilter}
+      )
+      select grouping(agent_id, team, day) as g, coalesce(agent_id, team, day) as key,
+             count(distinct conversation_id)::int as conversations,
+             count(*) filter (where needs_reply or responded_by is not null)::int as turns,
+             count(*) filter (where responded_by is not null)::int as responses,
+             count(*) filter (where responded_by = 'automation')::int as automated,
+             percentile_cont(0.5) within group (order by sec) filter (where kind = 'first_response') as first_p50,
+             percentile_cont(0.9) within group (order by sec) filter (where kind = 'first_response') as first_p90,
+             count(sec) filter (where kind = 'first_response')::int as first_n,
+             percentile_cont(0.5) within group (order by sec) filter (where kind = 'next_response') as next_p50,
+             percentile_cont(0.9) within group (order by sec) filter (where kind = 'next_response') as next_p90,
+             count(sec) filter (where kind = 'next_response')::int as next_n,
+             percentile_cont(0.5) within group (order by sec) as all_p50,
+             count(*) filter (where hit)::int as hit,
+             count(*) filter (where missed)::int as missed,
+             coalesce(sum(breaches) filter (where needs_reply), 0)::int as breaches
+      from t group by grouping sets ((), (agent_id), (team), (day)) order by key`,
+  );
   const followUpFilter = sql.join(
     [
       sql`f.kind = 'follow_up' and f.payload->>'sent' = 'true'`,
@@ -127,12 +129,11 @@ export async function analytics(db: Db, q: AnalyticsQuery): Promise<Analytics> {
     ],
     sql` and `,
   );
-  const followUps = (key: SQL) =>
-    executeRows<FollowUpRow>(
-      db,
-      sql`
-        select ${key} as key, count(*)::int as sent,
-               count(*) filter (where exists (
+  const followUpsQuery = executeRows<FollowUpRow & { g: number }>(
+    db,
+    sql`
+      with f as (
+        select c.team, ${day(sql`f.at`)} as day, exists (
                  select 1 from messages m
                  where m.conversation_id = f.conversation_id and m.direction = 'in' and m.sent_at > f.at
                    and m.sent_at <= f.at + make_interval(days => ${FOLLOW_UP_REPLY_WINDOW_DAYS})
@@ -140,20 +141,23 @@ export async function analytics(db: Db, q: AnalyticsQuery): Promise<Analytics> {
                      select 1 from interaction_events n
                      where n.conversation_id = f.conversation_id and n.kind = 'follow_up' and n.payload->>'sent' = 'true'
                        and n.at > f.at and n.at < m.sent_at)
-               ))::int as replied
+               ) as replied
         from interaction_events f join conversations c on c.id = f.conversation_id
-        where ${followUpFilter} group by key order by key`,
-    );
-  const day = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD')`;
-  const [total, agents, teams, days, fuTotal, fuTeams, fuDays] = await Promise.all([
-    turns(sql`null::text`),
-    turns(sql`t.agent_id`),
-    turns(sql`t.team`),
-    turns(day(sql`t.started_at`)),
-    followUps(sql`null::text`),
-    followUps(sql`c.team`),
-    followUps(day(sql`f.at`)),
-  ]);
+        where ${followUpFilter}
+      )
+      select grouping(team, day) as g, coalesce(team, day) as key, count(*)::int as sent, count(*) filter (where replied)::int as replied
+      from f group by grouping sets ((), (team), (day)) order by key`,
+  );
+  const [turnRows, followUpRows] = await Promise.all([turnsQuery, followUpsQuery]);
+  // grouping(): a bit set for each column the row's grouping set leaves out.
+  const ofSet = <R extends { g: number }>(rows: R[], g: number) => rows.filter((r) => Number(r.g) === g);
+  const total = ofSet(turnRows, 0b111);
+  const agents = ofSet(turnRows, 0b011);
+  const teams = ofSet(turnRows, 0b101);
+  const days = ofSet(turnRows, 0b110);
+  const fuTotal = ofSet(followUpRows, 0b11);
+  const fuTeams = ofSet(followUpRows, 0b01);
+  const fuDays = ofSet(followUpRows, 0b10);
   const names = await agentNames(db, agents.map((a) => a.key).filter((k): k is string => !!k));
   const figures = (r: TurnRow | undefined): TurnFigures => ({
     turns: r?.turns ?? 0,

@@ -529,6 +529,7 @@ export const responseTurns = pgTable(
   (t) => [
     index('response_turns_started_idx').on(t.startedAt),
     uniqueIndex('response_turns_decision_uq').on(t.decisionId),
+    index('response_turns_conversation_idx').on(t.conversationId, t.startedAt),
     // The conversation's open turn (at most one), found by every trigger.
     index('response_turns_open_idx').on(t.conversationId).where(sql`${t.respondedAt} is null and ${t.endedAt} is null`),
   ],

@@ -25,8 +25,9 @@ BEGIN
     END IF;
     RETURN NULL;
   END IF;
+  -- (An array, not a subquery: the unique index, never a join over every message.)
   SELECT min(sent_at) INTO started FROM messages
-    WHERE wa_message_id IN (SELECT jsonb_array_elements_text(coalesce(NEW.payload->'messages', '[]'::jsonb)));
+    WHERE wa_message_id = ANY (ARRAY(SELECT jsonb_array_elements_text(coalesce(NEW.payload->'messages', '[]'::jsonb))));
   started := coalesce(started, NEW.at);
   SELECT team, assignee INTO conv FROM conversations WHERE id = NEW.conversation_id;
   turn_kind := coalesce(NEW.payload->>'slaKind',
