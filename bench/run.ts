@@ -5,6 +5,7 @@
 // Exit 0 when every benchmark ran and reported no problem, 1 otherwise, 2 on bad arguments.
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import * as analyticsBench from './analytics.js';
 import * as followUpSim from './follow-up-sim.js';
 import * as footprint from './footprint.js';
 import * as identity from './identity.js';
@@ -15,7 +16,7 @@ import { formatTable } from './lib/table.js';
 import type { BenchContext, BenchModule, BenchReport, EngineStack } from './lib/types.js';
 
 /** Add a benchmark: a module exporting `name`, `description` and `run(ctx)`, listed here. */
-const BENCHMARKS: BenchModule[] = [ingress, footprint, identity, importCsv, followUpSim];
+const BENCHMARKS: BenchModule[] = [ingress, footprint, identity, importCsv, followUpSim, analyticsBench];
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
