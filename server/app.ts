@@ -28,6 +28,7 @@ import { templateRoutes } from './routes/templates.js';
 import { metricsRoutes } from './routes/metrics.js';
 import type { MetricsJson } from './worker-process.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { consoleRoutes } from './routes/console.js';
 import { registerHandoverBacklog, webhookDuration } from '../activities/metrics.js';
 import { Handover } from './handover.js';
 import { knowledgeRoutes } from './routes/knowledge.js';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes, { checks: deps.checks });
+  await app.register(consoleRoutes);
   await app.register(metricsRoutes, { db: deps.db, auth, ...(deps.workerMetrics ? { workerMetrics: deps.workerMetrics } : {}) });
   // Every webhook answer timed, by status (a refused body too).
   app.addHook('onResponse', async (req, reply) => {
