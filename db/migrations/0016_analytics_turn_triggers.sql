@@ -48,6 +48,19 @@ BEGIN
         agent_id = CASE WHEN EXISTS (SELECT 1 FROM agents WHERE id::text = reply.sent_by) THEN reply.sent_by ELSE agent_id END
         WHERE decision_id = NEW.id;
     END IF;
+  ELSIF EXISTS (SELECT 1 FROM messages m JOIN outbox o ON o.key = m.raw->>'outboxKey'
+      WHERE m.conversation_id = NEW.conversation_id AND m.direction = 'out' AND m.sent_at >= started
+        AND o.kind IN ('reply', 'template') AND coalesce(m.raw->>'sentBy', '') <> 'automation') THEN
+    -- A person answered before the engine decided (nothing left to reply to): a turn, answered by them.
+    SELECT m.sent_at, m.raw->>'sentBy' AS sent_by INTO reply FROM messages m JOIN outbox o ON o.key = m.raw->>'outboxKey'
+      WHERE m.conversation_id = NEW.conversation_id AND m.direction = 'out' AND m.sent_at >= started
+        AND o.kind IN ('reply', 'template') AND coalesce(m.raw->>'sentBy', '') <> 'automation'
+      ORDER BY m.sent_at LIMIT 1;
+    INSERT INTO response_turns (conversation_id, decision_id, kind, team, agent_id, started_at, needs_reply, responded_at, responded_by, responder)
+      VALUES (NEW.conversation_id, NEW.id, turn_kind, coalesce(conv.team, NEW.payload->>'team'),
+              CASE WHEN EXISTS (SELECT 1 FROM agents WHERE id::text = reply.sent_by) THEN reply.sent_by ELSE coalesce(conv.assignee, NEW.payload->>'assignee') END,
+              started, true, reply.sent_at, 'human', reply.sent_by)
+      ON CONFLICT (decision_id) DO NOTHING;
   ELSIF answered THEN
     -- Settled by the knowledge base's answers: a response, by automation.
     INSERT INTO response_turns (conversation_id, decision_id, kind, team, agent_id, started_at, needs_reply, responded_at, responded_by, responder)

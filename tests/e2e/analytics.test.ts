@@ -137,6 +137,12 @@ describe('analytics', { timeout: 60_000 }, () => {
     const q8 = await buyer(c8, 600);
     await send(c8, 601, 'reply', B);
     await decide(c8, 601.5, [q8], { needsReply: true, slaKind: 'first_response', dueMin: 610 });
+    // c9 (support, C): C answers before the engine decides; the decision then finds nothing left
+    // to answer (needsReply false): still a turn, answered by C in 3 min (no deadline: not in the SLA rate).
+    const c9 = await conv('c9', 'support', C);
+    const q9 = await buyer(c9, 700);
+    await send(c9, 703, 'reply', C);
+    await decide(c9, 703.5, [q9], { needsReply: false });
     // c7: the day before the range: not counted.
     const c7 = await conv('c7', 'sales', A);
     await decide(c7, -1440, [await buyer(c7, -1440)], { needsReply: true, slaKind: 'first_response', dueMin: -1430 });
@@ -147,37 +153,37 @@ describe('analytics', { timeout: 60_000 }, () => {
     const r = await get(range);
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     const a = r.json;
-    expect(a.conversations).toBe(7);
-    // Turns that needed or got an answer: c1 x2, c2, c3, c4 x2, c5, c6, c8.
-    expect(a.turns).toBe(9);
-    expect(a.responses).toBe(7);
-    // First responses 30, 60, 120, 240, 360, 1800 s: p50 between 120 and 240, p90 at 4.5 of 5.
-    expect(a.firstResponseSec).toEqual({ p50: 180, p90: 1080, samples: 6 });
+    expect(a.conversations).toBe(8);
+    // Turns that needed or got an answer: c1 x2, c2, c3, c4 x2, c5, c6, c8, c9.
+    expect(a.turns).toBe(10);
+    expect(a.responses).toBe(8);
+    // First responses 30, 60, 120, 180, 240, 360, 1800 s: p50 the 4th, p90 at 5.4 of 6 (360 + 0.4 x 1440).
+    expect(a.firstResponseSec).toEqual({ p50: 180, p90: 936, samples: 7 });
     expect(a.nextResponseSec).toEqual({ p50: 540, p90: 540, samples: 1 });
-    // Hit: c1 x2, c3, c6, c8; missed: c2 (late), c4's second (never answered).
+    // Hit: c1 x2, c3, c6, c8; missed: c2 (late), c4's second (never answered); c9 had no deadline.
     expect(a.slaHitRate).toBe(0.714);
     expect(a.missed).toBe(2);
     expect(a.breaches).toBe(1);
     expect(a.followUps).toEqual({ sent: 3, replied: 1, recoveredRate: 0.333 });
-    expect(a.automationShare).toBe(0.143);
+    expect(a.automationShare).toBe(0.125);
 
     const { A, B, C } = agentIds as Record<'A' | 'B' | 'C', string>;
     const byAgent = Object.fromEntries(a.byAgent.map((x: any) => [x.agentId, x]));
     expect(byAgent[A]).toMatchObject({ name: 'Agent A', turns: 4, responses: 4, firstResponseSec: { p50: 240, p90: 336, samples: 3 }, nextResponseSec: { p50: 540, samples: 1 }, slaHitRate: 1, missed: 0, breaches: 0 });
     expect(byAgent[B]).toMatchObject({ turns: 2, responses: 2, firstResponseSec: { p50: 930, p90: 1626, samples: 2 }, slaHitRate: 0.5, missed: 1, breaches: 1 });
-    expect(byAgent[C]).toMatchObject({ turns: 3, responses: 1, firstResponseSec: { p50: 30, samples: 1 }, slaHitRate: 0, missed: 1 });
+    expect(byAgent[C]).toMatchObject({ turns: 4, responses: 2, firstResponseSec: { p50: 105, samples: 2 }, slaHitRate: 0, missed: 1 });
     expect(a.byAgent).toHaveLength(3);
 
     const byTeam = Object.fromEntries(a.byTeam.map((x: any) => [x.team, x]));
     expect(byTeam.sales).toMatchObject({ turns: 6, firstResponseSec: { p50: 240, p90: 1224, samples: 5 }, slaHitRate: 0.833, missed: 1, followUps: { sent: 1, replied: 0, recoveredRate: 0 } });
-    expect(byTeam.support).toMatchObject({ turns: 3, missed: 1, followUps: { sent: 2, replied: 1, recoveredRate: 0.5 } });
+    expect(byTeam.support).toMatchObject({ turns: 4, missed: 1, followUps: { sent: 2, replied: 1, recoveredRate: 0.5 } });
 
     expect(a.byDay.map((d: any) => [d.day, d.turns, d.followUpsSent, d.followUpsReplied])).toEqual([
-      ['2026-11-02', 8, 2, 1],
+      ['2026-11-02', 9, 2, 1],
       ['2026-11-03', 1, 1, 0],
     ]);
-    // Day one's responses (both clocks): 30, 60, 240, 360, 540, 1800 -> median 300.
-    expect(a.byDay[0].responseSecP50).toBe(300);
+    // Day one's responses (both clocks): 30, 60, 180, 240, 360, 540, 1800 -> median 240.
+    expect(a.byDay[0].responseSecP50).toBe(240);
     expect(a.byDay[1]).toMatchObject({ responseSecP50: 120, slaHitRate: 1 });
   });
 
