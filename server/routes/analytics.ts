@@ -69,9 +69,9 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app
       const p = principalOf(req);
       const to = req.query.to ? new Date(req.query.to) : new Date();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
-      if (!(from < to)) throw new HttpError(422, 'validation', '`from` must be before `to`');
+      if (!(from < to)) throw new HttpError(422, 'validation_failed', '`from` must be before `to`');
       if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
-        throw new HttpError(422, 'validation', `the range may span at most ${MAX_RANGE_DAYS} days`);
+        throw new HttpError(422, 'validation_failed', `the range may span at most ${MAX_RANGE_DAYS} days`);
       }
       let team = req.query.team ?? null;
       if (p.role !== 'admin') {
