@@ -55,8 +55,8 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app
         security: [{ bearer: [] }],
         querystring: Type.Object(
           {
-            from: Type.Optional(Type.String({ format: 'date-time' })),
-            to: Type.Optional(Type.String({ format: 'date-time' })),
+            from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+            to: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
             team: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
           },
