@@ -50,6 +50,13 @@ describe('learned timing', () => {
     expect(manySlow.sec).toBeGreaterThan(20 * 3600);
     expect(manyFast.why).toMatch(/30 samples/);
   });
+
+  it('an answer within the same second (0 s on whole-second stamps) is a fast sample, not no history', () => {
+    const instant = learnedDelaySec([0]);
+    expect(instant.why).toMatch(/1 sample,/);
+    expect(instant.sec).toBeLessThan(learnedDelaySec([]).sec);
+    expect(learnedDelaySec([-3, Number.NaN]).why).toMatch(/no reply history/);
+  });
 });
 
 describe('quiet hours', () => {

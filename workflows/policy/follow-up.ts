@@ -79,7 +79,9 @@ export function followUpRules(r: FollowUpSituation['rules']): FollowUpRules {
 
 /** The delay after our message at which this buyer is late by their own measure. */
 export function learnedDelaySec(samples: readonly number[]): { sec: number; why: string } {
-  const logs = samples.filter((x) => Number.isFinite(x) && x > 0).map((x) => Math.log(x));
+  // WhatsApp stamps whole seconds: an answer in the same second reads as 0 s, the fastest there is,
+  // not a missing sample; it counts as 1 s (log 0 has no place in the estimate).
+  const logs = samples.filter((x) => Number.isFinite(x) && x >= 0).map((x) => Math.log(Math.max(x, 1)));
   const n = logs.length;
   const mu0 = Math.log(POPULATION_MEDIAN_SEC);
   const mean = n ? logs.reduce((a, b) => a + b, 0) / n : mu0;
