@@ -17,11 +17,13 @@ import {
 import { recordCloseOutcome } from '../db/crm/deals.js';
 import { pendingScheduledReplies, type PendingScheduledReply } from '../db/crm/scheduled-replies.js';
 import { currentRules } from '../db/routing/rules.js';
-import { conversations } from '../db/schema.js';
+import { conversations, deals } from '../db/schema.js';
+import { pendingStageChange, recordStageProposal, type ProposalInput } from '../db/crm/deal-stages.js';
+import { proposeDealStage } from '../workflows/policy/deal-stage.js';
 import type { InboundMessageEvent } from '../whatsapp/events.js';
 import type { Classification, MessageClassifier } from '../workflows/policy/classify/index.js';
 import { ruleBasedClassifier } from '../workflows/policy/classify/index.js';
-import { answerRules, type RulesDocument } from '../domain/rules.js';
+import { answerRules, dealStageRules, type RulesDocument } from '../domain/rules.js';
 import { currentKnowledge, currentKnowledgeVersion } from '../db/knowledge.js';
 import type { AnswerMatch } from '../workflows/policy/answer.js';
 import { matcherAnswerer, type Answerer, type AnswererFactory } from './answerer.js';
@@ -142,6 +144,38 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
     if (fields && Object.keys(fields).length > 0) await crm.recordConversationState({ conversationId, fields });
   };
 
+  /** Step 6: what this decision's intent proposes for the conversation's open deal (the rules say propose or apply). */
+  const dealStageFor = async (input: DecisionInput): Promise<{ reason: string | null; proposal?: ProposalInput }> => {
+    const intent = input.record.payload.intent;
+    if (typeof intent !== 'string') return { reason: null };
+    const [row] = await db
+      .select({ contactId: conversations.contactId, dealId: deals.id, title: deals.title, stage: deals.stage, status: deals.status })
+      .from(conversations)
+      .innerJoin(deals, eq(deals.id, conversations.dealId))
+      .where(eq(conversations.id, input.conversationId));
+    if (!row) return { reason: null };
+    const rules = dealStageRules((await currentRules(db)).rules);
+    if (!rules.signals[intent]) return { reason: null };
+    const pending = await pendingStageChange(db, row.dealId);
+    const p = proposeDealStage({ intent, deal: row, rules, pending: pending ? { to: pending.toStage } : null });
+    if (p.kind === 'none') return { reason: p.reason };
+    return {
+      reason: p.reason,
+      proposal: {
+        key: input.record.key,
+        dealId: row.dealId,
+        conversationId: input.conversationId,
+        contactId: row.contactId,
+        from: p.from,
+        to: p.to,
+        apply: p.apply,
+        reason: p.reason,
+        signal: { intent, messages: input.record.payload.messages ?? [] },
+        at: input.record.at ?? new Date().toISOString(),
+      },
+    };
+  };
+
   return {
     /** Record a batch of inbound messages, and everything the turn needs after it: context, classes, rules. */
     async ingest(input: IngestInput): Promise<IngestResult> {
@@ -191,13 +225,17 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
         await notify(placed.freed, 'capacity freed');
       }
       if (input.optOut) await crm.recordOptOut({ contactId: input.optOut.contactId, optedOut: true });
+      const stage = await dealStageFor(input);
+      const reasons = [...((input.record.payload.reasons as string[]) ?? []), ...(placed?.reasons ?? []), ...(stage.reason ? [stage.reason] : [])];
       await crm.recordEvent({
         ...input.record,
         payload: {
           ...input.record.payload,
-          ...(placed ? { team: placed.team, assignee: placed.assignee, queued: placed.queued, reasons: [...((input.record.payload.reasons as string[]) ?? []), ...placed.reasons] } : {}),
+          ...(placed ? { team: placed.team, assignee: placed.assignee, queued: placed.queued } : {}),
+          reasons,
         },
       });
+      if (stage.proposal) await recordStageProposal(db, stage.proposal);
       await writeReadModel(input.conversationId, input.readModel);
       return { placed };
     },

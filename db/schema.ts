@@ -37,6 +37,10 @@ export const companies = pgTable('companies', {
   name: text('name').notNull(),
   domain: text('domain'),
   ownerAgentId: uuid('owner_agent_id').references(() => agents.id),
+  /** Last contact either way, the buyer's last message and ours: kept by a trigger on messages (0017). */
+  lastContactAt: ts('last_contact_at'),
+  lastInboundAt: ts('last_inbound_at'),
+  lastOutboundAt: ts('last_outbound_at'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -60,6 +64,10 @@ export const contacts = pgTable(
     marketingOptIn: boolean('marketing_opt_in').notNull().default(true),
     /** Set when this contact was merged into another; the row stays so old ids still answer. */
     mergedInto: uuid('merged_into'),
+    /** Last contact either way, the buyer's last message and ours: kept by a trigger on messages (0017). */
+    lastContactAt: ts('last_contact_at'),
+    lastInboundAt: ts('last_inbound_at'),
+    lastOutboundAt: ts('last_outbound_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -103,6 +111,10 @@ export const deals = pgTable(
     value: numeric('value', { precision: 14, scale: 2 }),
     currency: text('currency'),
     ownerAgentId: uuid('owner_agent_id').references(() => agents.id),
+    /** Last contact either way, the buyer's last message and ours: kept by a trigger on messages (0017). */
+    lastContactAt: ts('last_contact_at'),
+    lastInboundAt: ts('last_inbound_at'),
+    lastOutboundAt: ts('last_outbound_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -535,6 +547,42 @@ export const responseTurns = pgTable(
   ],
 );
 
+/**
+ * Deal stage changes a signal proposed (an order intent on an open deal) or a rule applied: each
+ * with its reason, confirmed or rejected by a person, and reversible once applied.
+ */
+export const dealStageChanges = pgTable(
+  'deal_stage_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The decision that proposed it: a retried activity proposes nothing more. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    dealId: uuid('deal_id')
+      .notNull()
+      .references(() => deals.id),
+    conversationId: uuid('conversation_id').references(() => conversations.id),
+    fromStage: text('from_stage').notNull(),
+    toStage: text('to_stage').notNull(),
+    /** proposed | applied | rejected | reverted */
+    status: text('status').notNull(),
+    reason: text('reason').notNull(),
+    /** What proposed it: { intent, messages } of the decision. */
+    signal: jsonb('signal').notNull().default(sql`'{}'::jsonb`),
+    proposedBy: text('proposed_by').notNull(),
+    proposedAt: ts('proposed_at').notNull().defaultNow(),
+    decidedBy: text('decided_by'),
+    decidedAt: ts('decided_at'),
+    revertedBy: text('reverted_by'),
+    revertedAt: ts('reverted_at'),
+  },
+  (t) => [
+    uniqueIndex('deal_stage_changes_key_uq').on(t.idempotencyKey),
+    index('deal_stage_changes_deal_idx').on(t.dealId, t.proposedAt),
+    // At most one proposal waits per deal; the list of what waits for a person.
+    uniqueIndex('deal_stage_changes_pending_uq').on(t.dealId).where(sql`${t.status} = 'proposed'`),
+  ],
+);
+
 /** The global rules document (business hours, SLAs, teams, burst gap, automation texts), versioned. */
 /** The knowledge base automated answers come from: the newest version is current (none: empty). */
 export const knowledge = pgTable('knowledge', {
@@ -600,10 +648,16 @@ export const contactIdentitiesRelations = relations(contactIdentities, ({ one })
   contact: one(contacts, { fields: [contactIdentities.contactId], references: [contacts.id] }),
 }));
 
-export const dealsRelations = relations(deals, ({ one }) => ({
+export const dealsRelations = relations(deals, ({ one, many }) => ({
   contact: one(contacts, { fields: [deals.contactId], references: [contacts.id] }),
   company: one(companies, { fields: [deals.companyId], references: [companies.id] }),
   owner: one(agents, { fields: [deals.ownerAgentId], references: [agents.id] }),
+  stageChanges: many(dealStageChanges),
+}));
+
+export const dealStageChangesRelations = relations(dealStageChanges, ({ one }) => ({
+  deal: one(deals, { fields: [dealStageChanges.dealId], references: [deals.id] }),
+  conversation: one(conversations, { fields: [dealStageChanges.conversationId], references: [conversations.id] }),
 }));
 
 export const conversationsRelations = relations(conversations, ({ one, many }) => ({

@@ -49,7 +49,20 @@ export interface RulesDocument {
   };
   /** Adaptive follow-ups (step 5): when the buyer goes silent after our reply. */
   followUp: FollowUpRules;
+  /** Deal stages moved by what buyers say (step 6). Stored documents from before it: the defaults. */
+  deals?: DealStageRules;
 }
+
+export interface DealStageRules {
+  /** The open stages in order: a signal only ever moves a deal forward along it. */
+  pipeline: string[];
+  /** Intent -> the stage it proposes: "next" (the one after the deal's) or a stage of the pipeline. */
+  signals: Partial<Record<string, string>>;
+  /** true: a person confirms each proposal; false: it applies at once (and stays reversible). */
+  confirm: boolean;
+}
+
+export const MAX_PIPELINE_STAGES = 20;
 
 export interface FollowUpRules {
   enabled: boolean;
@@ -91,6 +104,17 @@ export const DEFAULT_FOLLOW_UP: FollowUpRules = deepFrozen({
   automaticWhenOwned: false,
 });
 
+export const DEFAULT_DEAL_STAGES: DealStageRules = deepFrozen({
+  pipeline: ['new', 'qualified', 'proposal', 'negotiation', 'closing'],
+  signals: { order: 'next' },
+  confirm: true,
+});
+
+/** The deal stage rules in force (a document stored before they existed: the defaults). */
+export function dealStageRules(doc: Pick<RulesDocument, 'deals'> | undefined): DealStageRules {
+  return doc?.deals ?? DEFAULT_DEAL_STAGES;
+}
+
 export const DEFAULT_FOLLOW_UP_TEXTS: Record<string, string> = deepFrozen({
   en: 'Hi! Just checking in: is there anything else you would like to know?',
   ar: 'مرحباً! نطمئن عليك: هل هناك أي شيء آخر تود معرفته؟',
@@ -122,6 +146,7 @@ export const DEFAULT_RULES: RulesDocument = deepFrozen({
   ],
   burstQuietGapSec: 2,
   followUp: DEFAULT_FOLLOW_UP,
+  deals: DEFAULT_DEAL_STAGES,
   automation: {
     acknowledge: true,
     markReadOnOpen: false,
@@ -376,8 +401,15 @@ export function validateRules(doc: unknown): { ok: true; rules: RulesDocument } 
     }
   }
 
+  let deals: DealStageRules = { pipeline: [...DEFAULT_DEAL_STAGES.pipeline], signals: { ...DEFAULT_DEAL_STAGES.signals }, confirm: DEFAULT_DEAL_STAGES.confirm };
+  if (doc.deals !== undefined) {
+    const d = validateDealStages(doc.deals);
+    if (d.ok) deals = d.rules;
+    else reasons.push(...d.reasons);
+  }
+
   if (reasons.length) return { ok: false, reasons };
-  const rules: RulesDocument = { businessHours, sla, teams, burstQuietGapSec, automation, followUp };
+  const rules: RulesDocument = { businessHours, sla, teams, burstQuietGapSec, automation, followUp, deals };
   if (defaultTeam !== undefined) rules.defaultTeam = defaultTeam;
   return { ok: true, rules };
 }
@@ -447,6 +479,39 @@ export function validateFollowUp(doc: unknown, base: FollowUpRules = DEFAULT_FOL
     else if (!isObj(t) || typeof t.name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(t.name) || typeof t.language !== 'string' || !/^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$/.test(t.language)) {
       bad('template', 'must be { name: an approved template name (lower case, digits, _), language: its language code like "en_US" or "ar" } or null');
     } else out.template = { name: t.name, language: t.language };
+  }
+  return reasons.length ? { ok: false, reasons } : { ok: true, rules: out };
+}
+
+/** The `deals` part: missing fields take the defaults; a signal must name "next" or a stage of the pipeline. */
+export function validateDealStages(doc: unknown): { ok: true; rules: DealStageRules } | { ok: false; reasons: string[] } {
+  const reasons: string[] = [];
+  const bad = (path: string, problem: string) => reasons.push(`deals.${path}: ${problem}`);
+  if (!isObj(doc)) return { ok: false, reasons: ['deals: must be an object { pipeline, signals, confirm }'] };
+  const out: DealStageRules = { pipeline: [...DEFAULT_DEAL_STAGES.pipeline], signals: { ...DEFAULT_DEAL_STAGES.signals }, confirm: DEFAULT_DEAL_STAGES.confirm };
+  for (const k of Object.keys(doc)) if (!['pipeline', 'signals', 'confirm'].includes(k)) bad(k, 'unknown field (deals has pipeline, signals, confirm)');
+  if (doc.pipeline !== undefined) {
+    const p = doc.pipeline;
+    if (!Array.isArray(p) || p.length < 2 || p.length > MAX_PIPELINE_STAGES) bad('pipeline', `must be a list of 2 to ${MAX_PIPELINE_STAGES} stage names in order`);
+    else if (p.some((x) => typeof x !== 'string' || x.trim() === '' || x.length > 100)) bad('pipeline', 'each stage must be a non-empty text of at most 100 characters');
+    else if (new Set(p).size !== p.length) bad('pipeline', 'stages must be distinct');
+    else out.pipeline = [...(p as string[])];
+  }
+  if (doc.signals !== undefined) {
+    const sig = doc.signals;
+    if (!isObj(sig)) bad('signals', 'must be an object of intent -> "next" or a stage of the pipeline');
+    else {
+      out.signals = {};
+      for (const [intent, to] of Object.entries(sig)) {
+        if (!(INTENTS as readonly string[]).includes(intent)) bad(`signals.${intent}`, `not an intent (one of ${INTENTS.join(', ')})`);
+        else if (typeof to !== 'string' || (to !== 'next' && !out.pipeline.includes(to))) bad(`signals.${intent}`, `must be "next" or a stage of the pipeline (${out.pipeline.join(', ')}), got ${JSON.stringify(to)}`);
+        else out.signals[intent] = to;
+      }
+    }
+  }
+  if (doc.confirm !== undefined) {
+    if (typeof doc.confirm !== 'boolean') bad('confirm', 'must be true (a person confirms) or false (applies at once)');
+    else out.confirm = doc.confirm;
   }
   return reasons.length ? { ok: false, reasons } : { ok: true, rules: out };
 }

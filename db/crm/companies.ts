@@ -1,4 +1,5 @@
 // Companies: the organisations contacts and deals belong to.
+import { lastContactView } from './last-contact.js';
 import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { companies } from '../schema.js';
@@ -16,6 +17,9 @@ export interface CompanyView {
   ownerAgentId: string | null;
   createdAt: string;
   updatedAt: string;
+  lastContactAt: string | null;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
 }
 
 export interface CompanyInput {
@@ -31,6 +35,7 @@ export const companyView = (r: CompanyRow): CompanyView => ({
   ownerAgentId: r.ownerAgentId,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
+  ...lastContactView(r),
 });
 
 function checkCompanyName(input: string | undefined | null): string {

@@ -1,5 +1,6 @@
 // Contacts as the agent API sees them: created and changed with the typed-phone rules, identities
 // kept in step, duplicates flagged (never merged) on every write.
+import { lastContactView } from './last-contact.js';
 import { and, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, companies, contactIdentities, contacts } from '../schema.js';
@@ -30,6 +31,9 @@ export interface ContactView {
   marketingOptIn: boolean;
   createdAt: string;
   updatedAt: string;
+  lastContactAt: string | null;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
   identities: IdentityView[];
 }
 
@@ -71,6 +75,7 @@ export function contactView(row: ContactRow, identities: IdentityView[]): Contac
     marketingOptIn: row.marketingOptIn,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    ...lastContactView(row),
     identities,
   };
 }

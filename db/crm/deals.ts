@@ -1,4 +1,5 @@
 // Deals: an opportunity with a contact and/or a company, moving through free-text stages.
+import { lastContactView } from './last-contact.js';
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { conversations, deals } from '../schema.js';
@@ -23,6 +24,9 @@ export interface DealView {
   ownerAgentId: string | null;
   createdAt: string;
   updatedAt: string;
+  lastContactAt: string | null;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
 }
 
 export interface DealInput {
@@ -48,6 +52,7 @@ export const dealView = (r: DealRow): DealView => ({
   ownerAgentId: r.ownerAgentId,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
+  ...lastContactView(r),
 });
 
 const MAX_VALUE = 999_999_999_999.99; // numeric(14, 2)

@@ -176,7 +176,18 @@ export async function mergeContacts(db: Db, survivorId: string, otherId: string,
       fill.optedOut = true;
       filled.push('optedOut');
     }
-    await tx.update(contacts).set({ ...fill, updatedAt: new Date() }).where(eq(contacts.id, s));
+    // The other's messages are the survivor's now: so are its last-contact times, when later.
+    const later = (a: Date | null, b: Date | null) => (b && (!a || b > a) ? b : a);
+    await tx
+      .update(contacts)
+      .set({
+        ...fill,
+        lastContactAt: later(survivor.lastContactAt, other.lastContactAt),
+        lastInboundAt: later(survivor.lastInboundAt, other.lastInboundAt),
+        lastOutboundAt: later(survivor.lastOutboundAt, other.lastOutboundAt),
+        updatedAt: new Date(),
+      })
+      .where(eq(contacts.id, s));
     await tx.update(contacts).set({ mergedInto: s, updatedAt: new Date() }).where(eq(contacts.id, o));
 
     const counts: MergeCounts = {

@@ -12,6 +12,9 @@ export const Company = Type.Object({
   ownerAgentId: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  lastContactAt: Nullable(Type.String({ description: 'the latest message either way (kept as messages are stored)' })),
+  lastInboundAt: Nullable(Type.String({ description: "the buyer's latest message" })),
+  lastOutboundAt: Nullable(Type.String({ description: 'our latest message (agent or automation)' })),
 });
 
 const security = [{ bearer: [] }];

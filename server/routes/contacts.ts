@@ -41,6 +41,9 @@ export const Contact = Type.Object({
   marketingOptIn: Type.Boolean({ description: "WhatsApp's marketing preference (user_preferences stop/resume); false stops automated sends" }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  lastContactAt: Nullable(Type.String({ description: 'the latest message either way (kept as messages are stored)' })),
+  lastInboundAt: Nullable(Type.String({ description: "the buyer's latest message" })),
+  lastOutboundAt: Nullable(Type.String({ description: 'our latest message (agent or automation)' })),
   identities: Type.Array(Identity),
 });
 

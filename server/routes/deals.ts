@@ -2,6 +2,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../db/client.js';
 import { createDeal, getDeal, listDeals, updateDeal } from '../../db/crm/deals.js';
+import { decideStageChange, listStageChanges, STAGE_CHANGE_STATUSES, type StageChangeAction } from '../../db/crm/deal-stages.js';
+import { principalOf } from '../auth/access.js';
 import { HttpError } from '../errors.js';
 import { ErrorBody, IdParams, Nullable, Paging } from './schemas.js';
 
@@ -19,7 +21,29 @@ export const Deal = Type.Object({
   ownerAgentId: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  lastContactAt: Nullable(Type.String({ description: 'the latest message either way (kept as messages are stored)' })),
+  lastInboundAt: Nullable(Type.String({ description: "the buyer's latest message" })),
+  lastOutboundAt: Nullable(Type.String({ description: 'our latest message (agent or automation)' })),
 });
+
+export const StageChange = Type.Object({
+  id: Type.String(),
+  dealId: Type.String(),
+  conversationId: Nullable(Type.String({ description: 'the conversation whose message proposed it' })),
+  from: Type.String(),
+  to: Type.String(),
+  status: Type.String({ description: 'proposed | applied | rejected | reverted' }),
+  reason: Type.String(),
+  signal: Type.Unknown({ description: '{ intent, messages }: what proposed it' }),
+  proposedBy: Type.String(),
+  proposedAt: Type.String(),
+  decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(Type.String()),
+  revertedBy: Nullable(Type.String()),
+  revertedAt: Nullable(Type.String()),
+});
+
+const StageChangeStatus = Type.Union(STAGE_CHANGE_STATUSES.map((s) => Type.Literal(s)));
 
 const security = [{ bearer: [] }];
 const Fields = {
@@ -95,4 +119,45 @@ export const dealRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
     },
     async (req) => updateDeal(db, req.params.id, req.body),
   );
+
+  // Stage changes proposed by what buyers say (rules.deals), confirmed, rejected or reverted by a person.
+  const changesPage = { 200: Type.Object({ data: Type.Array(StageChange), nextCursor: Nullable(Type.String()) }), 401: ErrorBody, 404: ErrorBody, 422: ErrorBody };
+  app.get(
+    '/deal-stage-changes',
+    {
+      schema: {
+        tags: ['deals'],
+        summary: 'Deal stage changes, newest first (status=proposed: what waits for a person)',
+        security,
+        querystring: Type.Object({ dealId: Type.Optional(Type.String({ maxLength: 64 })), status: Type.Optional(StageChangeStatus), ...Paging }),
+        response: changesPage,
+      },
+    },
+    async (req) => {
+      const { limit, cursor, ...filter } = req.query;
+      return listStageChanges(db, filter, { limit: limit ?? 50, cursor });
+    },
+  );
+
+  app.get(
+    '/deals/:id/stage-changes',
+    { schema: { tags: ['deals'], summary: "One deal's stage changes, newest first", security, params: IdParams, querystring: Type.Object({ ...Paging }), response: changesPage } },
+    async (req) => {
+      if (!(await getDeal(db, req.params.id))) throw new HttpError(404, 'not_found', `no deal ${req.params.id}`);
+      return listStageChanges(db, { dealId: req.params.id }, { limit: req.query.limit ?? 50, cursor: req.query.cursor });
+    },
+  );
+
+  const ACTIONS: { path: StageChangeAction; summary: string }[] = [
+    { path: 'confirm', summary: 'Confirm a proposed stage change: the deal moves (409 if the deal moved meanwhile)' },
+    { path: 'reject', summary: 'Reject a proposed stage change: the deal stays' },
+    { path: 'revert', summary: 'Revert an applied stage change: the deal goes back (409 if it moved on since)' },
+  ];
+  for (const a of ACTIONS) {
+    app.post(
+      `/deal-stage-changes/:id/${a.path}`,
+      { schema: { tags: ['deals'], summary: a.summary, security, params: IdParams, response: { 200: StageChange, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
+      async (req) => decideStageChange(db, req.params.id, a.path, principalOf(req).actor),
+    );
+  }
 };
