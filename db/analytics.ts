@@ -58,29 +58,53 @@ export interface Analytics extends TurnFigures {
 export const FOLLOW_UP_REPLY_WINDOW_DAYS = 7;
 
 const sec = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
-/** Element i of a Postgres float array (postgres.js and PGlite give an array; text '{1,2}' otherwise). */
-const at = (v: unknown, i: number): unknown => {
-  if (v === null || v === undefined) return null;
-  const arr = Array.isArray(v) ? v : String(v).replace(/[{}]/g, '').split(',');
-  return arr[i] ?? null;
-};
 const rate = (num: number, den: number): number | null => (den === 0 ? null : Math.round((num / den) * 1000) / 1000);
 
-type TurnRow = {
-  key: string | null;
-  conversations: number;
+/** One row per (agent, team, day, clock): additive counts and the group's response times, sorted. */
+type GrainRow = {
+  agent: string | null;
+  team: string | null;
+  day: string;
+  kind: string;
   turns: number;
   responses: number;
   automated: number;
-  first: unknown;
-  first_n: number;
-  next: unknown;
-  next_n: number;
-  all_p50: unknown;
   hit: number;
   missed: number;
   breaches: number;
+  secs: unknown;
 };
+
+/** A grouping's figures as they add up from grains: counts summed, response times merged. */
+interface Acc {
+  turns: number;
+  responses: number;
+  automated: number;
+  hit: number;
+  missed: number;
+  breaches: number;
+  first: number[];
+  next: number[];
+}
+const emptyAcc = (): Acc => ({ turns: 0, responses: 0, automated: 0, hit: 0, missed: 0, breaches: 0, first: [], next: [] });
+
+/** The float array Postgres sends (postgres.js and PGlite give an array; text '{1,2}' otherwise). */
+const numbers = (v: unknown): number[] => {
+  if (v === null || v === undefined) return [];
+  const arr = Array.isArray(v) ? v : String(v).replace(/[{}]/g, '').split(',').filter((x) => x !== '');
+  return arr.map(Number);
+};
+
+/** Postgres' percentile_cont: linear interpolation between the sorted values around p * (n - 1). */
+export function percentileCont(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const pos = p * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+const sortedNumbers = (xs: number[]) => xs.sort((a, b) => a - b);
 
 type FollowUpRow = { key: string | null; sent: number; replied: number };
 
@@ -93,36 +117,32 @@ export async function analytics(db: Db, q: AnalyticsQuery): Promise<Analytics> {
     ],
     sql` and `,
   );
-  // One query per grouping (total, agent, team, day), run side by side: Postgres sorts each group's
-  // response times once per clock (percentile arrays), and the pool spreads the queries over cores.
   const day = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD')`;
-  const turns = (key: SQL) =>
-    executeRows<TurnRow>(
-      db,
-      sql`
-        with t as (
-          select ${key} as key, t.conversation_id, t.kind, t.needs_reply, t.responded_by, t.breaches,
-                 extract(epoch from (t.responded_at - t.started_at)) as sec,
-                 (t.needs_reply and t.due_at is not null and t.responded_by = 'human' and t.responded_at <= t.due_at) as hit,
-                 (t.needs_reply and t.due_at is not null
-                   and t.due_at < coalesce(case when t.responded_by = 'human' then t.responded_at end, t.ended_at, now())) as missed
-          from response_turns t where ${turnFilter}
-        )
-        select key,
-               count(distinct conversation_id)::int as conversations,
-               count(*) filter (where needs_reply or responded_by is not null)::int as turns,
-               count(*) filter (where responded_by is not null)::int as responses,
-               count(*) filter (where responded_by = 'automation')::int as automated,
-               percentile_cont(array[0.5, 0.9]) within group (order by sec) filter (where kind = 'first_response') as first,
-               count(sec) filter (where kind = 'first_response')::int as first_n,
-               percentile_cont(array[0.5, 0.9]) within group (order by sec) filter (where kind = 'next_response') as next,
-               count(sec) filter (where kind = 'next_response')::int as next_n,
-               percentile_cont(0.5) within group (order by sec) as all_p50,
-               count(*) filter (where hit)::int as hit,
-               count(*) filter (where missed)::int as missed,
-               coalesce(sum(breaches) filter (where needs_reply), 0)::int as breaches
-        from t group by key order by key`,
-    );
+  // One pass at the finest grain (agent, team, day, clock): every figure but the percentiles and
+  // the distinct conversations adds up, and each grain's response times come sorted, so the total,
+  // per agent, per team and per day are sums and merges here instead of a sort per grouping there.
+  const grainsQuery = executeRows<GrainRow>(
+    db,
+    sql`
+      with t as (
+        select t.agent_id, t.team, ${day(sql`t.started_at`)} as day, t.kind, t.needs_reply, t.responded_by, t.breaches,
+               extract(epoch from (t.responded_at - t.started_at))::float8 as sec,
+               (t.needs_reply and t.due_at is not null and t.responded_by = 'human' and t.responded_at <= t.due_at) as hit,
+               (t.needs_reply and t.due_at is not null
+                 and t.due_at < coalesce(case when t.responded_by = 'human' then t.responded_at end, t.ended_at, now())) as missed
+        from response_turns t where ${turnFilter}
+      )
+      select agent_id as agent, team, day, kind,
+             count(*) filter (where needs_reply or responded_by is not null)::int as turns,
+             count(*) filter (where responded_by is not null)::int as responses,
+             count(*) filter (where responded_by = 'automation')::int as automated,
+             count(*) filter (where hit)::int as hit,
+             count(*) filter (where missed)::int as missed,
+             coalesce(sum(breaches) filter (where needs_reply), 0)::int as breaches,
+             array_agg(sec order by sec) filter (where sec is not null) as secs
+      from t group by agent_id, team, day, kind`,
+  );
+  const conversationsQuery = executeRows<{ n: number }>(db, sql`select count(distinct t.conversation_id)::int as n from response_turns t where ${turnFilter}`);
   const followUpFilter = sql.join(
     [
       sql`f.kind = 'follow_up' and f.payload->>'sent' = 'true'`,
@@ -151,24 +171,41 @@ export async function analytics(db: Db, q: AnalyticsQuery): Promise<Analytics> {
       select grouping(team, day) as g, coalesce(team, day) as key, count(*)::int as sent, count(*) filter (where replied)::int as replied
       from f group by grouping sets ((), (team), (day)) order by key`,
   );
-  const [total, agents, teams, days, followUpRows] = await Promise.all([
-    turns(sql`null::text`),
-    turns(sql`t.agent_id`),
-    turns(sql`t.team`),
-    turns(day(sql`t.started_at`)),
-    followUpsQuery,
-  ]);
+  const [grains, [conversationCount], followUpRows] = await Promise.all([grainsQuery, conversationsQuery, followUpsQuery]);
+  const total = emptyAcc();
+  const agents = new Map<string, Acc>();
+  const teams = new Map<string, Acc>();
+  const days = new Map<string, Acc>();
+  const into = (m: Map<string, Acc>, k: string) => m.get(k) ?? m.set(k, emptyAcc()).get(k)!;
+  for (const g of grains) {
+    const secs = numbers(g.secs);
+    const targets = [total, ...(g.agent !== null ? [into(agents, g.agent)] : []), ...(g.team !== null ? [into(teams, g.team)] : []), into(days, g.day)];
+    for (const a of targets) {
+      a.turns += g.turns;
+      a.responses += g.responses;
+      a.automated += g.automated;
+      a.hit += g.hit;
+      a.missed += g.missed;
+      a.breaches += g.breaches;
+      const clock = g.kind === 'first_response' ? a.first : a.next;
+      for (const x of secs) clock.push(x);
+    }
+  }
+  for (const a of [total, ...agents.values(), ...teams.values(), ...days.values()]) {
+    sortedNumbers(a.first);
+    sortedNumbers(a.next);
+  }
   // grouping(): a bit set for each column the row's grouping set leaves out.
   const ofSet = (g: number) => followUpRows.filter((r) => Number(r.g) === g);
   const fuTotal = ofSet(0b11);
   const fuTeams = ofSet(0b01);
   const fuDays = ofSet(0b10);
-  const names = await agentNames(db, agents.map((a) => a.key).filter((k): k is string => !!k));
-  const figures = (r: TurnRow | undefined): TurnFigures => ({
+  const names = await agentNames(db, [...agents.keys()]);
+  const figures = (r: Acc | undefined): TurnFigures => ({
     turns: r?.turns ?? 0,
     responses: r?.responses ?? 0,
-    firstResponseSec: { p50: sec(at(r?.first, 0)), p90: sec(at(r?.first, 1)), samples: r?.first_n ?? 0 },
-    nextResponseSec: { p50: sec(at(r?.next, 0)), p90: sec(at(r?.next, 1)), samples: r?.next_n ?? 0 },
+    firstResponseSec: { p50: sec(percentileCont(r?.first ?? [], 0.5)), p90: sec(percentileCont(r?.first ?? [], 0.9)), samples: r?.first.length ?? 0 },
+    nextResponseSec: { p50: sec(percentileCont(r?.next ?? [], 0.5)), p90: sec(percentileCont(r?.next ?? [], 0.9)), samples: r?.next.length ?? 0 },
     slaHitRate: rate(r?.hit ?? 0, (r?.hit ?? 0) + (r?.missed ?? 0)),
     missed: r?.missed ?? 0,
     breaches: r?.breaches ?? 0,
@@ -178,30 +215,28 @@ export async function analytics(db: Db, q: AnalyticsQuery): Promise<Analytics> {
     replied: r?.replied ?? 0,
     recoveredRate: rate(r?.replied ?? 0, r?.sent ?? 0),
   });
-  const t = total[0];
-  const teamKeys = [...new Set([...teams, ...fuTeams].map((r) => r.key).filter((k): k is string => !!k))].sort();
-  const dayKeys = [...new Set([...days, ...fuDays].map((r) => r.key).filter((k): k is string => !!k))].sort();
+  const teamKeys = [...new Set([...teams.keys(), ...fuTeams.map((r) => r.key).filter((k): k is string => !!k)])].sort();
+  const dayKeys = [...new Set([...days.keys(), ...fuDays.map((r) => r.key).filter((k): k is string => !!k)])].sort();
   return {
     from: q.from.toISOString(),
     to: q.to.toISOString(),
-    conversations: t?.conversations ?? 0,
-    ...figures(t),
+    conversations: conversationCount?.n ?? 0,
+    ...figures(total),
     followUps: fu(fuTotal[0]),
-    automationShare: rate(t?.automated ?? 0, t?.responses ?? 0),
-    byAgent: agents
-      .filter((a) => a.key !== null)
-      .map((a) => ({ agentId: a.key!, name: names.get(a.key!) ?? null, ...figures(a) })),
+    automationShare: rate(total.automated, total.responses),
+    byAgent: [...agents.keys()].sort().map((agentId) => ({ agentId, name: names.get(agentId) ?? null, ...figures(agents.get(agentId)) })),
     byTeam: teamKeys.map((team) => ({
       team,
-      ...figures(teams.find((r) => r.key === team)),
+      ...figures(teams.get(team)),
       followUps: fu(fuTeams.find((r) => r.key === team)),
     })),
     byDay: dayKeys.map((d) => {
-      const r = days.find((x) => x.key === d);
+      const r = days.get(d);
       const f = fuDays.find((x) => x.key === d);
       const all = figures(r);
       // The day's response median over both clocks (first and next), for the time series.
-      return { day: d, turns: all.turns, responseSecP50: sec(r?.all_p50), slaHitRate: all.slaHitRate, followUpsSent: f?.sent ?? 0, followUpsReplied: f?.replied ?? 0 };
+      const both = r ? sortedNumbers([...r.first, ...r.next]) : [];
+      return { day: d, turns: all.turns, responseSecP50: sec(percentileCont(both, 0.5)), slaHitRate: all.slaHitRate, followUpsSent: f?.sent ?? 0, followUpsReplied: f?.replied ?? 0 };
     }),
   };
 }
