@@ -12,6 +12,7 @@ import { parseWebhook } from '../whatsapp/parse.js';
 import { startSimulator } from '../whatsapp/simulator/server.js';
 import { inboundSignal, searchAttributes as SA, WORKFLOW_TYPE } from '../workflows/conversation/contract.js';
 import { textMessageBody } from '../tests/helpers/webhooks.js';
+import { workerEnv, workerNodeArgs } from '../server/worker-memory.js';
 import { closedLoop } from './lib/load.js';
 import { freePort, repoRoot } from './lib/setup.js';
 import { mib, rate, round, sleep } from './lib/stats.js';
@@ -33,9 +34,10 @@ interface WorkerProc {
 
 async function startWorker(ctx: BenchContext, label: string, taskQueue: string, graphUrl: string, dataDir: string): Promise<WorkerProc> {
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server', 'worker.ts')], {
+  // As `npm run worker` starts it (package.json): the same heap cap and malloc arenas.
+  const child = spawn(process.execPath, [...workerNodeArgs(process.env), '--import', 'tsx', path.join(repoRoot, 'server', 'worker.ts')], {
     cwd: repoRoot,
-    env: {
+    env: workerEnv({
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       DATABASE_URL: ctx.databaseUrl,
@@ -50,7 +52,11 @@ async function startWorker(ctx: BenchContext, label: string, taskQueue: string, 
       LOG_LEVEL: 'warn',
       ...(process.env.WORKER_CACHED_WORKFLOWS ? { WORKER_CACHED_WORKFLOWS: process.env.WORKER_CACHED_WORKFLOWS } : {}),
       ...(process.env.WORKER_TASK_SLOTS ? { WORKER_TASK_SLOTS: process.env.WORKER_TASK_SLOTS } : {}),
-    },
+      // Memory tuning experiments (npm run worker's own defaults apply otherwise).
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+      ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
+      ...(process.env.WORKER_HEAP_MB ? { WORKER_HEAP_MB: process.env.WORKER_HEAP_MB } : {}),
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

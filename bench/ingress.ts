@@ -343,7 +343,7 @@ async function engineRun(
 }
 
 /** One Cloud API body: 480 text messages from 48 senders (interleaved), texts padded to reach ~3.5 MiB. */
-function bigBody(): { raw: string; bytes: number } {
+export function bigBody(): { raw: string; bytes: number } {
   const pnid = phoneNumberId('big');
   const ts = String(Math.floor(Date.now() / 1000));
   const contacts = Array.from({ length: BIG_SENDERS }, (_, s) => ({ profile: { name: `Buyer ${s}` }, wa_id: sender('big', s) }));
@@ -382,7 +382,7 @@ function bigBody(): { raw: string; bytes: number } {
 }
 
 /** Inbound messages the dev process has stored (its /metrics; its PGlite is its own). */
-async function storedByMetrics(baseUrl: string): Promise<number> {
+export async function storedByMetrics(baseUrl: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   return Number(/^threadline_messages_stored_total (\d+)/m.exec(text)?.[1] ?? 0);
 }

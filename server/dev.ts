@@ -16,6 +16,7 @@ import { findTemporalBinary, TemporalBinaryError } from './temporal-binary.js';
 import { PortInUseError, startDevServer, type DevServer } from './temporal-dev-server.js';
 import { ensureReconcilerSchedule, ensureSearchAttributesAt } from './temporal-setup.js';
 import { cachedWorkflowsFromEnv, taskSlotsFromEnv, WorkerRunner, workflowBundle } from './worker-runner.js';
+import { cachedWorkflowsFor } from './worker-memory.js';
 import { WORKER_NICENESS, WorkerProcess, type MetricsJson } from './worker-process.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -163,7 +164,7 @@ async function main() {
         log: { info: (m) => say(m), warn: (m) => say(m), error: (m) => say(m) },
         identity: `threadline-dev@${hostname()}:${process.pid}`,
         taskSlots: taskSlotsFromEnv(),
-        maxCachedWorkflows: cachedWorkflowsFromEnv(),
+        maxCachedWorkflows: cachedWorkflowsFor(cachedWorkflowsFromEnv()),
       });
       runner.start();
       worker = runner;

@@ -2,6 +2,7 @@
 // lower CPU priority, so that on a small machine a saturated worker slows processing, never the
 // webhook's acknowledgement. The child reports its state over IPC; it is restarted when it dies.
 // (On PGlite the worker stays in the API's process: the embedded database is one process's alone.)
+import { workerEnv, workerNodeArgs } from './worker-memory.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,8 +62,8 @@ export class WorkerProcess {
     if (this.stopping) return;
     this.state = 'starting';
     const child = fork(workerEntry, [], {
-      env: this.opts.env,
-      execArgv: ['--import', 'tsx'],
+      env: workerEnv(this.opts.env),
+      execArgv: [...workerNodeArgs(this.opts.env), '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Its own process group: a terminal's Ctrl-C reaches the parent, which stops it in order
       // (after the API); if the parent dies, the IPC channel closes and it stops itself.

@@ -11,10 +11,12 @@ import { ConfigError, loadConfig, REQUIRED } from './config.js';
 import { createLogger, graphClientFor, onShutdownSignals, temporalClient } from './runtime.js';
 import { ensureReconcilerSchedule } from './temporal-setup.js';
 import { cachedWorkflowsFromEnv, taskSlotsFromEnv, WorkerRunner } from './worker-runner.js';
+import { cachedWorkflowsFor, heapMbFromEnv } from './worker-memory.js';
 import { isMetricsRequest, type MetricsReply, type WorkerStateMessage } from './worker-process.js';
 
 async function main() {
   const config = loadConfig('production', process.env, REQUIRED.worker);
+  heapMbFromEnv(); // a bad WORKER_HEAP_MB is named here (package.json passes it to node)
   const log = createLogger(config.logLevel);
   const db = await openPostgres(config.databaseUrl!);
   const temporal = temporalClient(config.temporal.address!, config.temporal.namespace);
@@ -26,7 +28,7 @@ async function main() {
     log,
     identity: `threadline-worker@${hostname()}:${process.pid}`,
     taskSlots: taskSlotsFromEnv(),
-    maxCachedWorkflows: cachedWorkflowsFromEnv(),
+    maxCachedWorkflows: cachedWorkflowsFor(cachedWorkflowsFromEnv()),
   });
   runner.start();
   // Started by `npm run dev` (an IPC channel): report the state, answer metrics requests, and go

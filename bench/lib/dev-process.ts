@@ -40,6 +40,8 @@ export async function startDevProcess(opts: {
   databaseUrl?: string;
   temporalAddress?: string;
   log: (m: string) => void;
+  /** Extra node flags for the API process (e.g. --cpu-prof for bench/tools/profile-big-body.ts). */
+  nodeArgs?: string[];
 }): Promise<DevProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `tl-bench-${opts.name}-`));
   const port = await freePort();
@@ -56,7 +58,7 @@ export async function startDevProcess(opts: {
       ? { TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) }
       : { DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: opts.temporalAddress }),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server', 'dev.ts')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, 'server', 'dev.ts')], {
     cwd: repoRoot,
     env,
     detached: true,
