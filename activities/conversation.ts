@@ -155,6 +155,7 @@ export function createConversationActivities(deps: ConversationActivityDeps) {
       .where(eq(conversations.id, input.conversationId));
     if (!row) return { reason: null };
     const rules = dealStageRules((await currentRules(db)).rules);
+    // The policy says the same; asked here only to skip the pending-proposal read for intents no signal names.
     if (!rules.signals[intent]) return { reason: null };
     const pending = await pendingStageChange(db, row.dealId);
     const p = proposeDealStage({ intent, deal: row, rules, pending: pending ? { to: pending.toStage } : null });

@@ -9,6 +9,7 @@ import { textMessageBody } from '../../tests/helpers/webhooks.js';
 import { signBody } from '../../whatsapp/signature.js';
 import { startDevProcess } from '../lib/dev-process.js';
 import { bigBody, storedByMetrics } from '../ingress.js';
+import { summarizeProfile, type CpuProfile } from './profile-summary.js';
 
 const profDir = mkdtempSync(path.join(os.tmpdir(), 'tl-big-prof-'));
 const log = (m: string) => console.error(m);
@@ -32,32 +33,9 @@ console.log(`big body: ${r.status} after ${to200.toFixed(0)} ms; ${(await stored
 await dev.stop();
 const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no profile in ${profDir}`);
-const profile = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-};
+const profile = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
 // Only the window from the big body's POST on (the profile's clock: microseconds since its start).
-const byId = new Map(profile.nodes.map((x) => [x.id, x]));
-const self = new Map<string, number>();
-const pkg = new Map<string, number>();
-let clock = profile.startTime;
-const times: number[] = [];
-profile.samples.forEach((_, i) => times.push((clock += profile.timeDeltas[i] ?? 0)));
-const windowStart = times[times.length - 1]! - (stored + 1000) * 1000;
-let total = 0;
-profile.samples.forEach((id, i) => {
-  if (times[i]! < windowStart) return;
-  const dt = profile.timeDeltas[i] ?? 0;
-  total += dt;
-  const cf = byId.get(id)!.callFrame;
-  const where = cf.url.replace(/^file:\/\/\/work\/main\//, '').replace(/.*node_modules\//, 'nm:');
-  const k = `${cf.functionName || '(anon)'} ${where}:${cf.lineNumber + 1}`;
-  self.set(k, (self.get(k) ?? 0) + dt);
-  const p = where.startsWith('nm:') ? where.split('/').slice(0, where.startsWith('nm:@') ? 2 : 1).join('/') : where || cf.functionName;
-  pkg.set(p, (pkg.get(p) ?? 0) + dt);
-});
-const top = (m: Map<string, number>, k: number) =>
-  [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n, t]) => `${((100 * t) / total).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(6)} ms  ${n}`).join('\n');
-console.log(`API process main thread, last ${(total / 1e6).toFixed(1)} s\n-- by package/file\n${top(pkg, 25)}\n-- by function\n${top(self, 35)}`);
+let end = profile.startTime;
+for (const dt of profile.timeDeltas ?? []) end += dt;
+const windowStart = end - (stored + 1000) * 1000;
+console.log(`API process main thread, ${summarizeProfile(profile, { keep: (at) => at >= windowStart })}`);
