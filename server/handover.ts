@@ -85,8 +85,12 @@ export class Handover {
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
-  /** Aborts calls still in the SDK's retry loop when the process stops (none may outlive the connection). */
-  private readonly abort = new AbortController();
+  /**
+   * One AbortController per call in flight, all aborted when the process stops (none may outlive the
+   * connection). Not one shared signal: every call would add a listener to it, and an AbortSignal's
+   * listener list is searched on each add (5% of the webhook's CPU at concurrency 32).
+   */
+  private readonly aborts = new Set<AbortController>();
   private readonly inflight = new Set<Promise<unknown>>();
   /** Set when a call to Temporal failed, cleared by the next that succeeds. */
   private failingSince: number | undefined;
@@ -153,7 +157,10 @@ export class Handover {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('deadline exceeded handing events to Temporal')), Math.max(0, deadline - Date.now()));
     });
-    const call = client.connection.withAbortSignal(this.abort.signal, () => client.connection.withDeadline(deadline, async () => {
+    const abort = new AbortController();
+    this.aborts.add(abort);
+    if (this.stopped) abort.abort();
+    const call = client.connection.withAbortSignal(abort.signal, () => client.connection.withDeadline(deadline, async () => {
       for (const chunk of signalChunks(item.events)) {
         if (!item.start) {
           try {
@@ -184,7 +191,10 @@ export class Handover {
     // Abandoned at the deadline below, it still ends by its own deadline or the abort; stop() waits for it.
     const settled = call.catch(() => {});
     this.inflight.add(settled);
-    void settled.finally(() => this.inflight.delete(settled));
+    void settled.finally(() => {
+      this.inflight.delete(settled);
+      this.aborts.delete(abort);
+    });
     try {
       await Promise.race([call, timeout]);
     } finally {
@@ -283,7 +293,7 @@ export class Handover {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
-    this.abort.abort();
+    for (const abort of this.aborts) abort.abort();
     await this.sweeping;
     await Promise.allSettled([...this.chains.values()]);
     // Calls still in the SDK's retry loop end before the connection may close (bounded by their deadlines).

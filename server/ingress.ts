@@ -16,6 +16,7 @@ import {
   type StatusEvent,
 } from '../whatsapp/events.js';
 import type { Handover, HandoverItem, StoredHandoverItem } from './handover.js';
+import { GroupCommit } from './group-commit.js';
 import { phoneVariants } from '../domain/phone.js';
 import { conversationSummary } from './conversation-start.js';
 
@@ -100,14 +101,22 @@ export async function keepInvalidItems(db: Db, items: { reason: string; raw: unk
   );
 }
 
+/** What one body hands over: its messages (for their raw JSON) and its items. */
+interface AcceptedBody {
+  events: InboundEvent[];
+  items: HandoverItem[];
+}
+
 /**
- * One statement per body: the raw JSON of every message (not already recorded: a redelivery stores
- * nothing), and the events to hand over, without their raw JSON (signals carry only what decisions need).
+ * One statement for one or more bodies (see coalescers): the raw JSON of every message (not already
+ * recorded: a redelivery stores nothing), and the events to hand over, without their raw JSON
+ * (signals carry only what decisions need). Each body gets its items back with their row ids.
  */
-async function storeAccepted(db: Db, events: InboundEvent[], items: HandoverItem[]): Promise<StoredHandoverItem[]> {
-  if (items.length === 0) return [];
+async function storeAccepted(db: Db, bodies: AcceptedBody[]): Promise<StoredHandoverItem[][]> {
+  const items = bodies.flatMap((b) => b.items);
+  if (items.length === 0) return bodies.map(() => []);
   const raws = new Map<string, unknown>();
-  for (const ev of events) if (ev.kind === 'message' && ev.raw !== undefined && ev.raw !== null) raws.set(ev.waMessageId, ev.raw);
+  for (const b of bodies) for (const ev of b.events) if (ev.kind === 'message' && ev.raw !== undefined && ev.raw !== null) raws.set(ev.waMessageId, ev.raw);
   const rawJson = JSON.stringify([...raws].map(([key, raw]) => ({ key, raw })));
   const slim = items.map((i) => ({
     workflow_id: i.workflowId,
@@ -132,8 +141,42 @@ async function storeAccepted(db: Db, events: InboundEvent[], items: HandoverItem
     order by x.n
     returning id`)) as unknown as { id: number | string }[] | { rows: { id: number | string }[] };
   const ids = (Array.isArray(result) ? result : result.rows).map((r) => Number(r.id)).sort((x, y) => x - y);
+  if (ids.length !== items.length) throw new Error(`stored ${ids.length} hand-over rows for ${items.length} items`);
   // Ids follow insertion order (one sequence, one statement): the n-th item got the n-th id.
-  return items.map((item, n) => ({ ...item, events: slim[n]!.events as InboundEvent[], id: ids[n]! }));
+  let n = 0;
+  return bodies.map((b) =>
+    b.items.map((item) => {
+      const stored = { ...item, events: slim[n]!.events as InboundEvent[], id: ids[n]! };
+      n++;
+      return stored;
+    }),
+  );
+}
+
+/**
+ * The webhook's two statements, shared by the bodies that arrive together (server/group-commit.ts):
+ * at concurrency 32 the database sees a few statements where it saw 64 per round. One per database.
+ */
+interface Coalescers {
+  lookup: GroupCommit<InboundEvent[], IdentityRow[]>;
+  store: GroupCommit<AcceptedBody, StoredHandoverItem[]>;
+}
+const coalescers = new WeakMap<Db, Coalescers>();
+
+export function ingressCoalescers(db: Db): Coalescers {
+  let c = coalescers.get(db);
+  if (!c) {
+    c = {
+      lookup: new GroupCommit(async (bodies) => {
+        const rows = await identityRows(db, bodies.flat());
+        // Every body reads the rows of all: keyed by number and identity, another body's rows never match its own.
+        return bodies.map(() => rows);
+      }),
+      store: new GroupCommit((bodies) => storeAccepted(db, bodies)),
+    };
+    coalescers.set(db, c);
+  }
+  return c;
 }
 
 /**
@@ -158,7 +201,8 @@ async function settledWithin(p: Promise<void>, ms: number): Promise<'done' | 'pe
 export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]): Promise<DispatchResult> {
   const result: DispatchResult = { conversations: 0, messages: 0, statuses: 0, orphans: 0 };
 
-  const known = await knownConversations(deps.db, events);
+  const batch = ingressCoalescers(deps.db);
+  const known = knownConversations(events.some((e) => e.kind === 'message') ? await batch.lookup.submit(events) : []);
   // Messages, grouped per conversation in body order; one signal per conversation.
   const byConversation = new Map<string, { phoneNumberId: string; events: InboundEvent[]; waId: string | undefined; summary: string }>();
   const orphanMessages: InboundMessageEvent[] = [];
@@ -228,7 +272,7 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
     ...[...wake].map(([workflowId, events]) => ({ workflowId, phoneNumberId: events[0]!.phoneNumberId, start: false, events: events as InboundEvent[] })),
   ];
   // Durably accepted from here: the rows survive a crash and a Temporal outage alike.
-  const stored = await storeAccepted(deps.db, [...byConversation.values()].flatMap((g) => g.events), items);
+  const stored = items.length > 0 ? await batch.store.submit({ events: [...byConversation.values()].flatMap((g) => g.events), items }) : [];
   // The hand-over's own deadline: time a busy database took before this point is not Temporal's.
   const deadline = Date.now() + Math.min(deps.deadlineMs ?? 3000, 3000);
   const { handover } = deps;
@@ -247,41 +291,46 @@ export async function dispatchEvents(deps: IngressDeps, events: InboundEvent[]):
   return result;
 }
 
-/**
- * Every WhatsApp identity a contact is known by (wa_id, user_id, an old number) leads to that
- * contact's existing conversation with the same business number, so one buyer keeps one workflow.
- */
-async function knownConversations(db: Db, events: InboundEvent[]) {
-  const key = (phoneNumberId: string, kind: string, value: string) => `${phoneNumberId}|${kind}|${value}`;
-  const map = new Map<string, string>();
-  const wanted = new Map<string, { kind: string; value: string }>();
+interface IdentityRow {
+  kind: string;
+  value: string;
+  workflowId: string;
+  phoneNumberId: string;
+}
+
+const identityKey = (phoneNumberId: string, kind: string, value: string) => `${phoneNumberId}|${kind}|${value}`;
+
+/** The conversations of every identity the events' senders may be known by, oldest first. */
+async function identityRows(db: Db, events: InboundEvent[]): Promise<IdentityRow[]> {
+  const wanted = new Set<string>();
   const phoneNumberIds = new Set<string>();
   for (const ev of events) {
     if (ev.kind !== 'message') continue;
     phoneNumberIds.add(ev.phoneNumberId);
     // Other forms of the number (Brazil's ninth digit, Mexico's 521/52...) lead to the same buyer.
-    if (ev.sender.waId) for (const v of phoneVariants(ev.sender.waId)) wanted.set(`wa_id|${v}`, { kind: 'wa_id', value: v });
-    if (ev.sender.userId) wanted.set(`user_id|${ev.sender.userId}`, { kind: 'user_id', value: ev.sender.userId });
+    if (ev.sender.waId) for (const v of phoneVariants(ev.sender.waId)) wanted.add(v);
+    if (ev.sender.userId) wanted.add(ev.sender.userId);
   }
-  if (wanted.size > 0) {
-    const ids = [...wanted.values()];
-    const rows = await db
-      .select({ kind: contactIdentities.kind, value: contactIdentities.value, workflowId: conversations.workflowId, phoneNumberId: conversations.phoneNumberId })
-      .from(contactIdentities)
-      .innerJoin(conversations, eq(conversations.contactId, contactIdentities.contactId))
-      .where(
-        and(
-          eq(contactIdentities.channel, 'whatsapp'),
-          inArray(contactIdentities.value, ids.map((i) => i.value)),
-          inArray(conversations.phoneNumberId, [...phoneNumberIds]),
-        ),
-      )
-      .orderBy(asc(conversations.createdAt));
-    // Oldest conversation wins: the one the contact's history started in.
-    for (const r of rows) {
-      const k = key(r.phoneNumberId, r.kind, r.value);
-      if (!map.has(k)) map.set(k, r.workflowId);
-    }
+  if (wanted.size === 0) return [];
+  return db
+    .select({ kind: contactIdentities.kind, value: contactIdentities.value, workflowId: conversations.workflowId, phoneNumberId: conversations.phoneNumberId })
+    .from(contactIdentities)
+    .innerJoin(conversations, eq(conversations.contactId, contactIdentities.contactId))
+    .where(and(eq(contactIdentities.channel, 'whatsapp'), inArray(contactIdentities.value, [...wanted]), inArray(conversations.phoneNumberId, [...phoneNumberIds])))
+    .orderBy(asc(conversations.createdAt));
+}
+
+/**
+ * Every WhatsApp identity a contact is known by (wa_id, user_id, an old number) leads to that
+ * contact's existing conversation with the same business number, so one buyer keeps one workflow.
+ */
+function knownConversations(rows: readonly IdentityRow[]) {
+  const key = identityKey;
+  const map = new Map<string, string>();
+  // Oldest conversation wins: the one the contact's history started in.
+  for (const r of rows) {
+    const k = key(r.phoneNumberId, r.kind, r.value);
+    if (!map.has(k)) map.set(k, r.workflowId);
   }
   return {
     lookup(phoneNumberId: string, sender: SenderIdentity): string | undefined {

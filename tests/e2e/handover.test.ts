@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@temporalio/client';
 import { Handover } from '../../server/handover.js';
-import { dispatchEvents, TemporalUnavailableError } from '../../server/ingress.js';
+import { dispatchEvents, ingressCoalescers, TemporalUnavailableError } from '../../server/ingress.js';
 import { conversationWorkflowId } from '../../whatsapp/events.js';
 import { parseWebhook } from '../../whatsapp/parse.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -102,6 +102,41 @@ describe('hand-over to Temporal', { timeout: 60_000 }, () => {
     expect(await signalled(workflowId)).toEqual(['first, left behind', 'second, left behind']);
     const history = await s.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(1);
+    await eventually(async () => ((await rows()).length === 0 ? true : undefined), 5000, 50);
+  });
+
+  it('bodies arriving together share statements, and each still gets its own conversation, once', async () => {
+    const { lookup, store } = ingressCoalescers(s.db.db);
+    const before = { lookup: { ...lookup.stats }, store: { ...store.stats } };
+    const senders = Array.from({ length: 12 }, (_, i) => `96653310${String(100 + i).padStart(4, '0')}`);
+    // Two messages per sender, both in flight at once, and one body delivered twice (Meta redelivers).
+    const bodies = senders.flatMap((from) => [1, 2].map((n) => ({ from, text: `${from} part ${n}`, m: textMessageBody({ from, text: `${from} part ${n}` }) })));
+    const posts = [...bodies, bodies[0]!].map((b) => postWebhook(s.baseUrl, b.m.body, s.appSecret));
+    const answers = await Promise.all(posts);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const shared = {
+      lookupInputs: lookup.stats.inputs - before.lookup.inputs,
+      lookupBatches: lookup.stats.batches - before.lookup.batches,
+      storeInputs: store.stats.inputs - before.store.inputs,
+      storeBatches: store.stats.batches - before.store.batches,
+    };
+    expect(shared.lookupInputs).toBe(posts.length);
+    expect(shared.storeInputs).toBe(posts.length);
+    // Fewer statements than bodies: they arrived together.
+    expect(shared.lookupBatches).toBeLessThan(shared.lookupInputs);
+    expect(shared.storeBatches).toBeLessThan(shared.storeInputs);
+    for (const from of senders) {
+      const workflowId = conversationWorkflowId(TEST_PHONE_NUMBER_ID, { waId: from });
+      const seen = await eventually(async () => {
+        const t = await signalled(workflowId).catch(() => []);
+        return t.length >= 2 ? t : undefined;
+      }, 20_000);
+      // Each conversation got its own two messages (and the redelivered one is stored once).
+      expect([...new Set(seen)].sort()).toEqual([`${from} part 1`, `${from} part 2`]);
+    }
+    await eventually(async () => ((await s.api(`/api/v1/messages/${bodies[0]!.m.id}`)).status === 200 ? true : undefined), 15_000);
+    const [row] = (await s.db.db.execute(sql`select count(*)::int as n from messages where wa_message_id = ${bodies[0]!.m.id}`)) as unknown as { n: number }[];
+    expect(row?.n).toBe(1);
     await eventually(async () => ((await rows()).length === 0 ? true : undefined), 5000, 50);
   });
 
