@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { recordStatuses, statusKey } from '../db/crm/statuses.js';
+import { recordStatuses, statusKey, type RecordedStatus } from '../db/crm/statuses.js';
 import { dbErrorMessage, isPermanentDbError, keepDeadLetter, sqlState } from '../db/dead-letters.js';
 import { contactIdentities, conversations, interactionEvents, messages } from '../db/schema.js';
 import {
@@ -73,7 +73,7 @@ async function insertEventsOrDeadLetter(db: Db, rows: EventRow[]): Promise<void>
 /** Statuses recorded at once; if Postgres refuses one for good, each alone, the refused ones dead-lettered. */
 async function recordStatusesOrDeadLetter(db: Db, statuses: StatusEvent[]) {
   try {
-    return await recordStatuses(db, statuses);
+    return await ingressCoalescers(db).statuses.submit(statuses);
   } catch (err) {
     if (!isPermanentDbError(err)) throw err;
   }
@@ -160,6 +160,8 @@ async function storeAccepted(db: Db, bodies: AcceptedBody[]): Promise<StoredHand
 interface Coalescers {
   lookup: GroupCommit<InboundEvent[], IdentityRow[]>;
   store: GroupCommit<AcceptedBody, StoredHandoverItem[]>;
+  /** Status bodies (three come back for every send) share a transaction; small batches: it holds their messages' locks. */
+  statuses: GroupCommit<StatusEvent[], RecordedStatus[]>;
 }
 const coalescers = new WeakMap<Db, Coalescers>();
 
@@ -173,6 +175,15 @@ export function ingressCoalescers(db: Db): Coalescers {
         return bodies.map(() => rows);
       }),
       store: new GroupCommit((bodies) => storeAccepted(db, bodies)),
+      statuses: new GroupCommit(
+        async (bodies) => {
+          // One answer per status, in order: each body takes back as many as it gave.
+          const all = await recordStatuses(db, bodies.flat());
+          let n = 0;
+          return bodies.map((b) => all.slice(n, (n += b.length)));
+        },
+        { maxBatch: 16 },
+      ),
     };
     coalescers.set(db, c);
   }

@@ -80,7 +80,10 @@ async function applyToMessage(
  * is kept as an orphan that the message's write, not seeing it yet, never applies).
  */
 async function lockMessageIds(tx: Tx, ids: readonly string[]): Promise<void> {
-  for (const id of [...ids].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`tl:msg:${id}`}, 0))`);
+  // One statement, the locks taken in the list's (sorted) order: the set function yields its rows in order.
+  const keys = [...new Set(ids)].sort().map((id) => `tl:msg:${id}`);
+  if (keys.length === 1) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${keys[0]!}, 0))`);
+  else if (keys.length > 1) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as x(k, n)`);
 }
 
 /**
