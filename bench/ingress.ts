@@ -553,7 +553,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     'engine, paced: `npm run dev` (server/dev.ts) as its own process tree on the bench Postgres and Temporal: the API process',
     '  and its worker process (niceness 10) with the real activities, sending through the simulator (whose statuses come back).',
     'big: `npm run dev` on embedded defaults (PGlite in-process with the worker, its own Temporal dev server), stored counted',
-    '  from its /metrics. HTTP load comes from a worker thread of this process (fetch, keep-alive).',
+    '  from its /metrics. HTTP load comes from a worker thread of this process (node:http, keep-alive).',
     `every phase: its own phone_number_id and task queue; ${CONVERSATIONS} senders (one conversation each), round-robin;`,
     `  ${WARMUP} warm-up events first (not counted). "all stored" = first send -> last message of the phase in Postgres.`,
   );

@@ -1,4 +1,4 @@
-// Runs an HTTP load (signed webhook POSTs over keep-alive fetch) in a worker thread and returns
+// Runs an HTTP load (signed webhook POSTs over keep-alive node:http) in a worker thread and returns
 // per-request latencies. tsx is registered inside the thread, since threads do not inherit loaders.
 import { Worker } from 'node:worker_threads';
 
