@@ -381,6 +381,13 @@ export function bigBody(): { raw: string; bytes: number } {
   return { raw, bytes };
 }
 
+/**
+ * How often the big body's progress is read from /metrics: each scrape renders every series and
+ * queries the embedded database (queue depth, hand-over backlog) on the thread doing the work, so
+ * polling every 50 ms took a measurable share of it. The figure is late by at most this much.
+ */
+export const STORED_POLL_MS = 200;
+
 /** Inbound messages the dev process has stored (its /metrics; its PGlite is its own). */
 export async function storedByMetrics(baseUrl: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
@@ -405,7 +412,7 @@ async function bigBodyRun(ctx: BenchContext, timeoutMs: number): Promise<PhaseOu
       keepBodies: true,
     });
     // Poll while the request is in flight: workflows may store messages before the 200.
-    const storedP = waitStored(ctx, idPrefix('big'), BIG_MESSAGES, timeoutMs, 50, async () => (await storedByMetrics(stack.baseUrl)) - before);
+    const storedP = waitStored(ctx, idPrefix('big'), BIG_MESSAGES, timeoutMs, STORED_POLL_MS, async () => (await storedByMetrics(stack.baseUrl)) - before);
     const [r, stored] = await Promise.all([load, storedP]);
     const machine = probe();
     const to200 = r.latenciesMs[0]!;

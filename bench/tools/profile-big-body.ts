@@ -8,7 +8,7 @@ import path from 'node:path';
 import { textMessageBody } from '../../tests/helpers/webhooks.js';
 import { signBody } from '../../whatsapp/signature.js';
 import { startDevProcess } from '../lib/dev-process.js';
-import { bigBody, storedByMetrics } from '../ingress.js';
+import { bigBody, STORED_POLL_MS, storedByMetrics } from '../ingress.js';
 import { summarizeProfile, type CpuProfile } from './profile-summary.js';
 
 const profDir = mkdtempSync(path.join(os.tmpdir(), 'tl-big-prof-'));
@@ -19,7 +19,7 @@ const post = (raw: string) =>
 for (let i = 0; i < 16; i++) await post(JSON.stringify(textMessageBody({ from: `5491180${String(i).padStart(6, '0')}`, text: 'hola, precio?' }).body));
 const until = async (n: number, ms: number) => {
   const end = Date.now() + ms;
-  while ((await storedByMetrics(dev.baseUrl)) < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  while ((await storedByMetrics(dev.baseUrl)) < n && Date.now() < end) await new Promise((r) => setTimeout(r, STORED_POLL_MS));
 };
 await until(16, 60_000);
 const before = await storedByMetrics(dev.baseUrl);

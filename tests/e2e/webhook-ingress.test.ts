@@ -8,6 +8,7 @@ import { asc, eq } from 'drizzle-orm';
 import { markSent } from '../../db/outbox.js';
 import { contactIdentities, conversations, interactionEvents, messages, outbox } from '../../db/schema.js';
 import { parseWebhook } from '../../whatsapp/parse.js';
+import { ingressCoalescers } from '../../server/ingress.js';
 import { snapshotQuery } from '../../workflows/conversation/contract.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { eventually, postWebhook, TEST_PHONE_NUMBER_ID, textMessageBody, uniqueId, statusWebhookBody } from '../helpers/webhooks.js';
@@ -253,6 +254,23 @@ describe('statuses of messages we sent', () => {
     expect(msg.json).toMatchObject({ direction: 'out', status: 'read' });
     const [conv] = await a.db.db.select().from(conversations).where(eq(conversations.id, conversationId));
     expect(conv!.lastOutboundStatus).toBe('read');
+  });
+
+  it('status bodies arriving together (several messages, each status twice) share transactions and leave each message where it belongs', async () => {
+    const sent = await Promise.all(['966512340020', '966512340021', '966512340022'].map(async (from) => ({ from, ...(await outboundMessage(from)) })));
+    const { statuses } = ingressCoalescers(a.db.db);
+    const before = { ...statuses.stats };
+    const bodies = sent.flatMap((m) => ['sent', 'delivered', 'read', 'delivered', 'read'].map((st) => statusBody(m.waMessageId, m.from, st)));
+    const answers = await Promise.all(bodies.map((b) => postWebhook(a.baseUrl, b, a.appSecret)));
+    expect(answers.map((r) => r.status)).toEqual(bodies.map(() => 200));
+    expect(statuses.stats.inputs - before.inputs).toBe(bodies.length);
+    expect(statuses.stats.batches - before.batches).toBeLessThan(bodies.length);
+    for (const m of sent) {
+      expect((await a.api(`/api/v1/messages/${m.waMessageId}`)).json).toMatchObject({ direction: 'out', status: 'read' });
+      const events = await a.db.db.select().from(interactionEvents).where(eq(interactionEvents.conversationId, m.conversationId));
+      // Three distinct statuses, each recorded once however often it came.
+      expect(events.filter((e) => e.kind === 'status').length).toBe(3);
+    }
   });
 
   it('failed with 131047 stores the code on the message and the conversation', async () => {
