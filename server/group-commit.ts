@@ -5,11 +5,15 @@
 // never fails the others: a failed batch is run again one input at a time, each answered alone.
 // (DataLoader batches per tick and caches; this batches per busy period and never caches.)
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<I> {
   /** Batches running at once (the pool's connections the callers may share). */
   maxInFlight?: number;
   /** Inputs in one batch at most. */
   maxBatch?: number;
+  /** A batch stops growing once its inputs weigh this much (one input alone may weigh more). */
+  maxWeight?: number;
+  /** An input's weight (default 1): its events, say, so that big bodies do not make one huge statement. */
+  weight?: (input: I) => number;
 }
 
 interface Waiting<I, O> {
@@ -23,16 +27,20 @@ export class GroupCommit<I, O> {
   private inFlight = 0;
   private readonly maxInFlight: number;
   private readonly maxBatch: number;
+  private readonly maxWeight: number;
+  private readonly weight: (input: I) => number;
   /** Inputs run and batches made so far (for the tests and the bench: how much was shared). */
   readonly stats = { inputs: 0, batches: 0 };
 
   /** `run` answers one output per input, in order, or throws for all of them. */
   constructor(
     private readonly run: (inputs: I[]) => Promise<O[]>,
-    opts: GroupCommitOptions = {},
+    opts: GroupCommitOptions<I> = {},
   ) {
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 2);
     this.maxBatch = Math.max(1, opts.maxBatch ?? 64);
+    this.maxWeight = opts.maxWeight ?? Infinity;
+    this.weight = opts.weight ?? (() => 1);
   }
 
   submit(input: I): Promise<O> {
@@ -44,7 +52,14 @@ export class GroupCommit<I, O> {
 
   private next(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      let n = 0;
+      let weight = 0;
+      while (n < this.queue.length && n < this.maxBatch) {
+        weight += this.weight(this.queue[n]!.input);
+        if (n > 0 && weight > this.maxWeight) break;
+        n++;
+      }
+      const batch = this.queue.splice(0, n);
       this.inFlight++;
       void this.runBatch(batch).finally(() => {
         this.inFlight--;

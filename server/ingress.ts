@@ -174,7 +174,8 @@ export function ingressCoalescers(db: Db): Coalescers {
         // Every body reads the rows of all: keyed by number and identity, another body's rows never match its own.
         return bodies.map(() => rows);
       }),
-      store: new GroupCommit((bodies) => storeAccepted(db, bodies)),
+      // Weighed by events: a few big bodies (up to 480 messages each) do not make one huge statement.
+      store: new GroupCommit((bodies) => storeAccepted(db, bodies), { maxWeight: 1000, weight: (b) => b.items.reduce((n, i) => n + i.events.length, 0) }),
       statuses: new GroupCommit(
         async (bodies) => {
           // One answer per status, in order: each body takes back as many as it gave.

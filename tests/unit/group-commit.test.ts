@@ -54,6 +54,19 @@ describe('GroupCommit', () => {
     await expect(Promise.all(all)).resolves.toHaveLength(8);
   });
 
+  it('a batch stops growing at maxWeight, and an input heavier than that still goes alone', async () => {
+    const { calls, run } = manualRun<number>();
+    const g = new GroupCommit(run, { maxInFlight: 1, maxWeight: 10, weight: (i) => i });
+    const all = [1, 4, 5, 2, 30, 3].map((i) => g.submit(i));
+    // Released one by one: each next batch forms from what waits.
+    for (let k = 0; k < 5; k++) {
+      calls[k]!.release();
+      await tick();
+    }
+    expect(calls.map((c) => c.inputs)).toEqual([[1], [4, 5], [2], [30], [3]]);
+    await expect(Promise.all(all)).resolves.toHaveLength(6);
+  });
+
   it('a batch the database refuses is run again one input at a time: only the bad input fails', async () => {
     const batches: number[][] = [];
     const g = new GroupCommit<number, string>(
