@@ -29,7 +29,7 @@ export class GroupCommit<I, O> {
   private readonly maxBatch: number;
   private readonly maxWeight: number;
   private readonly weight: (input: I) => number;
-  /** Inputs run and batches made so far (for the tests and the bench: how much was shared). */
+  /** Inputs run and batches made so far: how much was shared (the tests read it). */
   readonly stats = { inputs: 0, batches: 0 };
 
   /** `run` answers one output per input, in order, or throws for all of them. */

@@ -154,8 +154,9 @@ async function storeAccepted(db: Db, bodies: AcceptedBody[]): Promise<StoredHand
 }
 
 /**
- * The webhook's two statements, shared by the bodies that arrive together (server/group-commit.ts):
- * at concurrency 32 the database sees a few statements where it saw 64 per round. One per database.
+ * The webhook's statements (identity lookup, store, statuses), shared by the bodies that arrive
+ * together (server/group-commit.ts): at concurrency 32 the database sees a few statements where it
+ * saw dozens per round. One set per database.
  */
 interface Coalescers {
   lookup: GroupCommit<InboundEvent[], IdentityRow[]>;
@@ -337,28 +338,27 @@ async function identityRows(db: Db, events: InboundEvent[]): Promise<IdentityRow
  * contact's existing conversation with the same business number, so one buyer keeps one workflow.
  */
 function knownConversations(rows: readonly IdentityRow[]) {
-  const key = identityKey;
   const map = new Map<string, string>();
   // Oldest conversation wins: the one the contact's history started in.
   for (const r of rows) {
-    const k = key(r.phoneNumberId, r.kind, r.value);
+    const k = identityKey(r.phoneNumberId, r.kind, r.value);
     if (!map.has(k)) map.set(k, r.workflowId);
   }
   return {
     lookup(phoneNumberId: string, sender: SenderIdentity): string | undefined {
       const exact =
-        (sender.waId ? map.get(key(phoneNumberId, 'wa_id', sender.waId)) : undefined) ??
-        (sender.userId ? map.get(key(phoneNumberId, 'user_id', sender.userId)) : undefined);
+        (sender.waId ? map.get(identityKey(phoneNumberId, 'wa_id', sender.waId)) : undefined) ??
+        (sender.userId ? map.get(identityKey(phoneNumberId, 'user_id', sender.userId)) : undefined);
       if (exact || !sender.waId) return exact;
       for (const v of phoneVariants(sender.waId)) {
-        const found = map.get(key(phoneNumberId, 'wa_id', v));
+        const found = map.get(identityKey(phoneNumberId, 'wa_id', v));
         if (found) return found;
       }
       return undefined;
     },
     remember(phoneNumberId: string, sender: SenderIdentity, workflowId: string): void {
-      if (sender.waId && !map.has(key(phoneNumberId, 'wa_id', sender.waId))) map.set(key(phoneNumberId, 'wa_id', sender.waId), workflowId);
-      if (sender.userId && !map.has(key(phoneNumberId, 'user_id', sender.userId))) map.set(key(phoneNumberId, 'user_id', sender.userId), workflowId);
+      if (sender.waId && !map.has(identityKey(phoneNumberId, 'wa_id', sender.waId))) map.set(identityKey(phoneNumberId, 'wa_id', sender.waId), workflowId);
+      if (sender.userId && !map.has(identityKey(phoneNumberId, 'user_id', sender.userId))) map.set(identityKey(phoneNumberId, 'user_id', sender.userId), workflowId);
     },
   };
 }

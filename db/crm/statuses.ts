@@ -81,9 +81,9 @@ async function applyToMessage(
  */
 async function lockMessageIds(tx: Tx, ids: readonly string[]): Promise<void> {
   // One statement, the locks taken in the list's (sorted) order: the set function yields its rows in order.
+  if (ids.length === 0) return;
   const keys = [...new Set(ids)].sort().map((id) => `tl:msg:${id}`);
-  if (keys.length === 1) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${keys[0]!}, 0))`);
-  else if (keys.length > 1) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as x(k, n)`);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as x(k, n)`);
 }
 
 /**
